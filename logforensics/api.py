@@ -1,0 +1,264 @@
+"""The library's entry point: ``analyze(paths)`` runs ingest -> parsers -> timeline -> match and returns an Analysis.
+
+This module only wires the stages; each stage lives in its own module. Progress is reported through an optional
+callback so that the CLI (or a batch runner) decides how to show it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+import polars as pl
+import regex
+
+from logforensics.catalogue.loader import load_catalogue
+from logforensics.catalogue.model import Catalogue, SignalSource
+from logforensics.errors import InputError
+from logforensics.ingest.discover import DEFAULT_MAX_BYTES, Found, common_root, discover, head, read_bounded
+from logforensics.ingest.sniff import sniff
+from logforensics.match.findings import build_findings
+from logforensics.model import GC_EVENTS_SCHEMA, Analysis, GcSummary, Incident, SourceKind, SourceStats
+from logforensics.parsers.flink import FlinkParse, banner_facts, localize, parse_flink, parse_plain
+from logforensics.parsers.gc import GcParse, parse_gc, summarize_gc
+from logforensics.parsers.lines import read_lines
+from logforensics.resources import patterns_dir
+from logforensics.timeline import ParsedSource, assemble, classify_flink, source_tm_ids
+
+Progress = Callable[[str, int, int], None]
+"""Called as ``progress(what, done, total)``."""
+
+
+def load_default_catalogue(extra: Sequence[Path] = ()) -> Catalogue:
+    return load_catalogue([patterns_dir(), *extra])
+
+
+@dataclass
+class _Parsed:
+    found: Found
+    kind: SourceKind
+    layout: str | None
+    warnings: tuple[str, ...] = ()
+    flink: FlinkParse | None = None
+    gc: GcParse | None = None
+    lines: pl.DataFrame | None = None
+    skipped_reason: str | None = None
+
+
+def _parse_one(found: Found, max_bytes: int) -> _Parsed:
+    if found.skipped_reason:
+        return _Parsed(found, SourceKind.UNKNOWN, None, skipped_reason=found.skipped_reason)
+    try:
+        sniffed = sniff(found.label, head(found.path))
+        if sniffed.kind is SourceKind.UNKNOWN:
+            return _Parsed(found, sniffed.kind, None, skipped_reason=sniffed.reason)
+        read = read_bounded(found.path, max_bytes)
+    except (InputError, OSError) as exc:
+        return _Parsed(found, SourceKind.UNKNOWN, None, skipped_reason=f"cannot read: {exc}")
+    lines = read_lines(read.data, found.label)
+    warnings = read.warnings + lines.warnings
+    parsed = _Parsed(found, sniffed.kind, sniffed.layout, warnings=warnings)
+    if sniffed.kind is SourceKind.GC_LOG:
+        parsed.lines = lines.frame  # parsed once the TaskManager logs have given their time zone and start times
+    elif sniffed.kind is SourceKind.STDOUT:
+        parsed.flink = parse_plain(lines.frame, found.label)
+    else:
+        parsed.flink = parse_flink(lines.frame, found.label)
+    return parsed
+
+
+def _choose_tz(tz: str | None, gc_offsets: list[dt.timedelta]) -> tuple[str | dt.timedelta, str]:
+    """The zone naive Flink timestamps are read in, and how the report names it."""
+    if tz:
+        return tz, tz
+    if gc_offsets:
+        offset = gc_offsets[0]
+        sign = "-" if offset < dt.timedelta(0) else "+"
+        minutes = abs(int(offset.total_seconds())) // 60
+        label = f"UTC{sign}{minutes // 60:02d}:{minutes % 60:02d} (from the GC log's time decoration)"
+        return offset, label
+    return "UTC", "UTC (no zone in the logs; use --tz to change)"
+
+
+def validate_tz(tz: str) -> None:
+    try:
+        pl.select(pl.lit(dt.datetime(2020, 1, 1)).dt.replace_time_zone(tz))
+    except pl.exceptions.PolarsError as exc:
+        raise InputError(f"--tz {tz}: unknown time zone (use an IANA name such as Europe/Berlin, or UTC)") from exc
+
+
+def analyze(
+    paths: Sequence[Path],
+    *,
+    tz: str | None = None,
+    patterns: Sequence[Path] = (),
+    max_bytes: int = DEFAULT_MAX_BYTES,
+    progress: Progress | None = None,
+    now: dt.datetime | None = None,
+    command: str = "",
+    catalogue: Catalogue | None = None,
+) -> Analysis:
+    """Analyse the incident in ``paths`` (files and folders). Raises InputError, CatalogueError."""
+    if tz:
+        validate_tz(tz)
+    catalogue = catalogue or load_default_catalogue(patterns)
+    path_list = [Path(p) for p in paths]
+    found = discover(path_list, common_root(path_list) if all(p.exists() for p in path_list) else Path.cwd())
+    if not found:
+        raise InputError(f"{', '.join(map(str, path_list))}: no files to analyse")
+    parsed: list[_Parsed] = []
+    for index, item in enumerate(found):
+        parsed.append(_parse_one(item, max_bytes))
+        if progress:
+            progress("reading", index + 1, len(found))
+
+    # GC logs first without anchor: their time decorations tell the JVM's zone.
+    for p in parsed:
+        if p.kind is SourceKind.GC_LOG and p.lines is not None:
+            p.gc = parse_gc(p.lines, p.found.label, p.layout or "gc_unified")
+    offsets = [p.gc.utc_offset for p in parsed if p.gc is not None and p.gc.utc_offset is not None]
+    zone, tz_label = _choose_tz(tz, offsets)
+    sources: list[ParsedSource] = []
+    for p in parsed:
+        if p.flink is not None:
+            sources.append(ParsedSource(p.found.label, p.kind, records=localize(p.flink.records, zone)))
+    if progress:
+        progress("classifying", 0, 1)
+    flink_events = classify_flink(sources, catalogue)
+    all_sources = sources + [ParsedSource(p.found.label, p.kind) for p in parsed if p.gc is not None]
+    owners = source_tm_ids(all_sources, flink_events)
+
+    # Uptime-only GC logs: anchor them at the start of the TaskManager they belong to.
+    starts = _tm_starts(sources, owners)
+    for p in parsed:
+        if p.gc is not None and p.gc.jvm_start is None and p.lines is not None:
+            hint = starts.get(owners.get(p.found.label, ""))
+            if hint is not None:
+                p.gc = parse_gc(p.lines, p.found.label, p.layout or "gc_unified", jvm_start_hint=hint)
+    gc_sources = [ParsedSource(p.found.label, p.kind, gc_events=p.gc.events) for p in parsed if p.gc is not None]
+    events = assemble(flink_events, gc_sources, owners, catalogue)
+    if progress:
+        progress("matching", 0, 1)
+    available = _available_signals(catalogue, parsed)
+    findings = build_findings(catalogue, events, available)
+
+    stats = tuple(_stats(p, sources, tz_label) for p in parsed)
+    gc_summaries = tuple(
+        _with_tm(summarize_gc(p.gc, p.found.label), owners.get(p.found.label)) for p in parsed if p.gc is not None
+    )
+    all_records = [s.records for s in sources if s.records is not None]
+    facts = banner_facts(pl.concat(all_records, how="vertical") if all_records else None)
+    gc_events = (
+        pl.concat([p.gc.events for p in parsed if p.gc is not None], how="vertical")
+        if any(p.gc for p in parsed)
+        else pl.DataFrame(schema=GC_EVENTS_SCHEMA)
+    )
+    root = common_root(path_list)
+    return Analysis(
+        root=str(root),
+        inputs=tuple(str(p) for p in path_list),
+        incident=_incident(findings, stats, facts.version, facts.deployment, events, tz_label),
+        sources=stats,
+        findings=tuple(findings),
+        events=events,
+        gc_events=gc_events,
+        gc=gc_summaries,
+        catalogue_version=catalogue.version,
+        generated_at=now or dt.datetime.now(dt.UTC),
+        command=command,
+    )
+
+
+def _with_tm(summary: GcSummary, tm_id: str | None) -> GcSummary:
+    from dataclasses import replace
+
+    return replace(summary, tm_id=tm_id)
+
+
+def _tm_starts(sources: list[ParsedSource], owners: dict[str, str]) -> dict[str, dt.datetime]:
+    """UTC time of the first record of each TaskManager log, by TaskManager id: the JVM start, give or take."""
+    starts: dict[str, dt.datetime] = {}
+    for source in sources:
+        tm_id = owners.get(source.path)
+        if source.kind is not SourceKind.FLINK_TASKMANAGER or tm_id is None or source.records is None:
+            continue
+        first = source.records.select(pl.col("ts").min()).item()
+        if first is not None and (tm_id not in starts or first < starts[tm_id]):
+            starts[tm_id] = first
+    return starts
+
+
+def _available_signals(catalogue: Catalogue, parsed: list[_Parsed]) -> set[str]:
+    kinds = {p.kind for p in parsed if p.skipped_reason is None}
+    available: set[str] = set()
+    for signal in catalogue.signals.values():
+        if SignalSource.GC in signal.sources and SourceKind.GC_LOG in kinds:
+            available.add(signal.id)
+        if SignalSource.FLINK in signal.sources and any(k.is_flink for k in kinds):
+            available.add(signal.id)
+        if SignalSource.STDOUT in signal.sources and SourceKind.STDOUT in kinds:
+            available.add(signal.id)
+    return available
+
+
+def _stats(p: _Parsed, sources: list[ParsedSource], tz_label: str) -> SourceStats:
+    if p.skipped_reason is not None:
+        return SourceStats(p.found.label, p.kind, p.layout, skipped_reason=p.skipped_reason)
+    if p.gc is not None:
+        return SourceStats(
+            p.found.label,
+            p.kind,
+            p.layout,
+            lines=p.gc.lines,
+            records=p.gc.events.height,
+            unparsed_lines=p.gc.unparsed_lines,
+            first_ts=p.gc.first_ts,
+            last_ts=p.gc.last_ts,
+            tz_used="from the log (time decoration)" if p.gc.utc_offset is not None else "uptime only",
+            warnings=p.warnings + p.gc.warnings,
+        )
+    assert p.flink is not None
+    records = next((s.records for s in sources if s.path == p.found.label), None)
+    first = last = None
+    if records is not None and records.height:
+        first, last = records.select(pl.col("ts").min().alias("first"), pl.col("ts").max().alias("last")).row(0)
+    return SourceStats(
+        p.found.label,
+        p.kind,
+        p.layout,
+        lines=p.flink.lines,
+        records=p.flink.records.height,
+        unparsed_lines=p.flink.unparsed_lines,
+        first_ts=first,
+        last_ts=last,
+        tz_used=tz_label if p.kind is not SourceKind.STDOUT else None,
+        warnings=p.warnings,
+    )
+
+
+def _incident(findings, stats, version, deployment, events, tz_label):  # type: ignore[no-untyped-def]
+    timed = [f for f in findings if f.first_ts is not None]
+    if timed:
+        start = min(f.first_ts for f in timed)
+        end = max(f.last_ts or f.first_ts for f in timed)
+    else:
+        spans = [(s.first_ts, s.last_ts) for s in stats if s.first_ts is not None]
+        start = min((a for a, _ in spans), default=None)
+        end = max((b for _, b in spans if b is not None), default=None)
+    if deployment == "unknown":
+        deployment = _deployment_from_events(events)
+    return Incident(start=start, end=end, flink_version=version, deployment=deployment, tz_used=tz_label)
+
+
+_K8S_POD = regex.compile(r"-taskmanager-\d+-\d+$")
+
+
+def _deployment_from_events(events: pl.DataFrame) -> str:
+    ids = events.select(pl.col("tm_id").drop_nulls().unique()).to_series().to_list()
+    if any(i.startswith("container_") for i in ids):
+        return "yarn"
+    if any(_K8S_POD.search(i) for i in ids):
+        return "kubernetes"
+    return "unknown"

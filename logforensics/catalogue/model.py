@@ -1,0 +1,154 @@
+"""The catalogue as typed, frozen records: signals (what a line means) and causes (what a sequence means)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from enum import StrEnum
+
+from logforensics.model import FindingKind, Remediation, Severity
+
+
+class Family(StrEnum):
+    """How a signal is drawn on the timeline and counted in summaries."""
+
+    RESTART = "restart"
+    HEARTBEAT = "heartbeat"
+    OOM = "oom"
+    CONTAINER_KILL = "container_kill"
+    CHECKPOINT = "checkpoint"
+    CHECKPOINT_FAILURE = "checkpoint_failure"
+    GC_PAUSE = "gc_pause"
+    TASK_FAILURE = "task_failure"
+    STATE = "state"
+    NETWORK = "network"
+    LIFECYCLE = "lifecycle"
+    STALL = "stall"
+    OTHER = "other"
+
+
+class SignalSource(StrEnum):
+    FLINK = "flink"
+    GC = "gc"
+    STDOUT = "stdout"
+
+
+class SearchIn(StrEnum):
+    MESSAGE = "message"
+    """The header line's message only."""
+    TEXT = "text"
+    """Message and continuation lines (stack traces, diagnostics blocks)."""
+
+
+@dataclass(frozen=True)
+class GcPredicate:
+    """Which GC events a GC signal selects."""
+
+    min_pause_ms: float = 0.0
+    full_only: bool = False
+    pauses_only: bool = True
+
+
+@dataclass(frozen=True)
+class Signal:
+    id: str
+    title: str
+    path: str
+    """The TOML file, for messages."""
+    sources: tuple[SignalSource, ...]
+    family: Family
+    literal: str | None = None
+    """A plain substring every match contains: the cheap prefilter."""
+    regex: str | None = None
+    """Rust-regex syntax (run by polars); named groups become key columns."""
+    groups: tuple[str, ...] = ()
+    search_in: SearchIn = SearchIn.TEXT
+    levels: tuple[str, ...] = ()
+    """Only records at these levels (empty: any level)."""
+    value_group: str | None = None
+    """A named group whose number becomes the event's ``value``."""
+    gc: GcPredicate | None = None
+    benign: bool = False
+    """Noise that Flink's own tests whitelist: shown as context, never a cause on its own."""
+    description: str = ""
+    samples: tuple[str, ...] = ()
+    misses: tuple[str, ...] = ()
+
+
+class Status(StrEnum):
+    EXPERIMENTAL = "experimental"
+    TEST = "test"
+    STABLE = "stable"
+    DEPRECATED = "deprecated"
+
+
+@dataclass(frozen=True)
+class Step:
+    signal: str
+    min_count: int = 1
+    optional: bool = False
+    keyed: bool = True
+    """False: the step joins the sequence by time only (e.g. the job restart that follows a TM loss)."""
+
+
+@dataclass(frozen=True)
+class Sequence:
+    by: tuple[str, ...]
+    steps: tuple[Step, ...]
+    maxspan: dt.timedelta
+    clock_skew: dt.timedelta = dt.timedelta(seconds=5)
+    absent: tuple[str, ...] = ()
+    """Signals that must not occur (same keys) between the first and the last matched step."""
+    until: tuple[str, ...] = ()
+    """Signals that reset a partial match."""
+
+
+@dataclass(frozen=True)
+class CauseTest:
+    name: str
+    expect: str  # hit | miss
+    files: dict[str, str] = field(default_factory=dict)
+    """File name -> content; analysed together as one incident."""
+
+
+@dataclass(frozen=True)
+class Cause:
+    id: str
+    title: str
+    path: str
+    status: Status
+    kind: FindingKind
+    category: str
+    failure_type: str
+    severity: Severity
+    confidence: float
+    sequence: Sequence
+    summary: str
+    """One sentence; ``{tm_id}``-style placeholders are filled from the finding's keys."""
+    diagnosis: str
+    remediation: tuple[Remediation, ...]
+    references: tuple[str, ...]
+    tests: tuple[CauseTest, ...]
+    tags: tuple[str, ...] = ()
+    components: tuple[str, ...] = ()
+    flink_versions: str = ""
+    false_positives: str = ""
+    explains: tuple[str, ...] = ()
+    """Ids of (symptom) causes whose findings this cause explains."""
+    supersedes: tuple[str, ...] = ()
+    """Ids of causes demoted when this one matches the same keys."""
+    corroborate: tuple[str, ...] = ()
+    """Signals that raise confidence when present for the same keys."""
+    confirm_with: str = ""
+    """Which file would confirm this cause when it is missing (e.g. "the TaskManager's GC log")."""
+    confirm_signal: str = ""
+    """The signal that file would provide; when no source could provide it, confidence is lowered."""
+
+
+@dataclass(frozen=True)
+class Catalogue:
+    signals: dict[str, Signal]
+    causes: dict[str, Cause]
+    version: str
+    """A short hash of every file's content: changes whenever a rule changes."""
+    roots: tuple[str, ...] = ()

@@ -1,0 +1,165 @@
+"""Command line: parse options, call the API, map errors to exit codes. No analysis happens here."""
+
+from __future__ import annotations
+
+import shlex
+import sys
+from enum import StrEnum
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from logforensics import __version__, api
+from logforensics.errors import ExitCode, LogforensicsError
+from logforensics.ingest.discover import DEFAULT_MAX_BYTES
+from logforensics.model import Analysis, Severity
+
+app = typer.Typer(
+    name="logforensics",
+    help="Turn the logs of a Flink incident into a post-mortem that names the root cause.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+patterns_app = typer.Typer(help="Inspect and check the pattern catalogue.", no_args_is_help=True)
+app.add_typer(patterns_app, name="patterns")
+
+
+class FailOn(StrEnum):
+    NONE = "none"
+    LOW = "low"
+    MEDIUM = "medium"
+    HIGH = "high"
+    CRITICAL = "critical"
+
+
+def _fail(message: str, code: ExitCode = ExitCode.USAGE) -> typer.Exit:
+    typer.echo(f"logforensics: {message}", err=True)
+    return typer.Exit(int(code))
+
+
+def _version(value: bool) -> None:
+    if value:
+        typer.echo(f"logforensics {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def main_options(
+    version: Annotated[
+        bool, typer.Option("--version", callback=_version, is_eager=True, help="Print the version and exit.")
+    ] = False,
+) -> None:
+    """logforensics: post-mortems for Apache Flink incidents."""
+
+
+def _progress_printer() -> api.Progress | None:
+    if not sys.stderr.isatty():
+        return None
+    from rich.console import Console
+
+    console = Console(stderr=True)
+
+    def show(what: str, done: int, total: int) -> None:
+        console.print(f"[dim]{what} {done}/{total}[/dim]", end="\r")
+
+    return show
+
+
+def exit_code_for(analysis: Analysis, fail_on: FailOn) -> ExitCode:
+    if fail_on is FailOn.NONE:
+        return ExitCode.OK
+    threshold = Severity(fail_on.value).rank
+    return ExitCode.FINDINGS if any(f.severity.rank >= threshold for f in analysis.findings) else ExitCode.OK
+
+
+@app.command()
+def analyze(
+    paths: Annotated[list[Path], typer.Argument(help="Log files and folders of one incident (.gz is fine).")],
+    output: Annotated[Path, typer.Option("--output", "-o", help="Where to write the HTML post-mortem.")] = Path(
+        "logforensics-report.html"
+    ),
+    json_path: Annotated[Path | None, typer.Option("--json", help="Also write the JSON report here.")] = None,
+    fail_on: Annotated[
+        FailOn, typer.Option("--fail-on", help="Exit 1 when a finding is at or above this severity.")
+    ] = FailOn.NONE,
+    tz: Annotated[
+        str | None,
+        typer.Option("--tz", help="Time zone of naive log timestamps (IANA name). Default: the JVM's, else UTC."),
+    ] = None,
+    patterns: Annotated[
+        list[Path] | None, typer.Option("--patterns", help="A folder with your own signals/ and causes/ (repeatable).")
+    ] = None,
+    max_bytes: Annotated[
+        int, typer.Option("--max-bytes", help="Read at most this many (decompressed) bytes of one file.")
+    ] = DEFAULT_MAX_BYTES,
+    no_js: Annotated[bool, typer.Option("--no-js", help="Leave JavaScript out of the HTML report.")] = False,
+    debug: Annotated[bool, typer.Option("--debug", help="Show tracebacks of internal errors.")] = False,
+) -> None:
+    """Analyse one incident: write the HTML post-mortem (and JSON) and print the verdict."""
+    from logforensics.report.html import write_html
+    from logforensics.report.json import write_json
+
+    try:
+        analysis = api.analyze(
+            paths,
+            tz=tz,
+            patterns=patterns or [],
+            max_bytes=max_bytes,
+            progress=_progress_printer(),
+            command=shlex.join(["logforensics", *sys.argv[1:]]),
+        )
+        write_html(analysis, output, embed_js=not no_js)
+        if json_path is not None:
+            write_json(analysis, json_path)
+    except LogforensicsError as exc:
+        raise _fail(str(exc), exc.exit_code) from None
+    except Exception as exc:
+        if debug:
+            raise
+        raise _fail(f"internal error: {exc!r} (run with --debug for the traceback)") from None
+    _print_verdict(analysis, output, json_path)
+    raise typer.Exit(int(exit_code_for(analysis, fail_on)))
+
+
+def _print_verdict(analysis: Analysis, output: Path, json_path: Path | None) -> None:
+    top = analysis.findings[0] if analysis.findings else None
+    skipped = [s for s in analysis.sources if s.skipped_reason]
+    if top is None:
+        typer.echo("No finding: nothing in the catalogue matched these logs.", err=True)
+    else:
+        typer.echo(f"{top.severity.upper()} {top.id} ({top.confidence:.0%}): {top.title}", err=True)
+    for source in skipped:
+        typer.echo(f"  skipped {source.path}: {source.skipped_reason}", err=True)
+    written = f"{output}" + (f" and {json_path}" if json_path else "")
+    typer.echo(f"Report written to {written}", err=True)
+
+
+@patterns_app.command("check")
+def patterns_check(
+    folders: Annotated[list[Path] | None, typer.Argument(help="Extra catalogue folders to check with the built-in one.")] = None,
+) -> None:
+    """Load the catalogue and list every problem (file:line)."""
+    try:
+        catalogue = api.load_default_catalogue(folders or [])
+    except LogforensicsError as exc:
+        raise _fail(f"the catalogue has problems:\n{exc}", exc.exit_code) from None
+    typer.echo(f"ok: {len(catalogue.signals)} signals, {len(catalogue.causes)} causes (version {catalogue.version})")
+
+
+@patterns_app.command("list")
+def patterns_list(
+    folders: Annotated[list[Path] | None, typer.Argument(help="Extra catalogue folders.")] = None,
+) -> None:
+    """List the causes: id, kind, severity, title."""
+    try:
+        catalogue = api.load_default_catalogue(folders or [])
+    except LogforensicsError as exc:
+        raise _fail(str(exc), exc.exit_code) from None
+    for cause in sorted(catalogue.causes.values(), key=lambda c: c.id):
+        typer.echo(f"{cause.id:42} {cause.kind:10} {cause.severity:8} {cause.title}")
+
+
+def main() -> None:
+    app()

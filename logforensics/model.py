@@ -1,0 +1,246 @@
+"""The records and frame schemas that the pipeline stages exchange.
+
+Stages talk through these frozen dataclasses and through polars frames whose schemas are fixed here, never through
+globals. A frame produced by one stage is checked against its schema by the next one in the tests.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from enum import StrEnum
+from typing import BinaryIO
+
+import polars as pl
+
+UTC_MS = pl.Datetime("ms", "UTC")
+
+
+class SourceKind(StrEnum):
+    """What a file is, decided from its content (first lines) and only then from its name."""
+
+    FLINK_TASKMANAGER = "flink_taskmanager"
+    FLINK_JOBMANAGER = "flink_jobmanager"
+    FLINK_LOG = "flink_log"  # a Flink log whose role could not be told
+    GC_LOG = "gc_log"
+    STDOUT = "stdout"  # .out / .err: user prints, JVM crash output
+    UNKNOWN = "unknown"
+
+    @property
+    def is_flink(self) -> bool:
+        return self in (SourceKind.FLINK_TASKMANAGER, SourceKind.FLINK_JOBMANAGER, SourceKind.FLINK_LOG)
+
+
+class Severity(StrEnum):
+    INFO = "info"
+    LOW = "low"
+    MEDIUM = "medium"
+    HIGH = "high"
+    CRITICAL = "critical"
+
+    @property
+    def rank(self) -> int:
+        return list(Severity).index(self)
+
+
+class FindingKind(StrEnum):
+    ROOT_CAUSE = "root_cause"
+    SYMPTOM = "symptom"
+    RISK = "risk"
+
+
+@dataclass(frozen=True)
+class SourceFile:
+    """One input file found by ingest, not yet parsed."""
+
+    path: str
+    """Path relative to the analysed root, with forward slashes: how the report names the file."""
+    kind: SourceKind
+    """What the file is, from sniffing its first lines."""
+    layout: str | None
+    """The line layout the parser will use (e.g. ``log4j2``, ``gc_unified``), or None when there is none."""
+    open: Callable[[], BinaryIO] = field(repr=False, compare=False)
+    """Opens the file's decompressed bytes; each call gives a fresh stream."""
+    size: int = 0
+    """Size on disk in bytes (compressed size for ``.gz``)."""
+    sha256: str = ""
+    """Hash of the bytes on disk, for provenance."""
+    skipped_reason: str | None = None
+    """Why the file is not analysed (unknown kind, unreadable...), or None."""
+
+
+@dataclass(frozen=True)
+class SourceStats:
+    """How much of one source was understood; one row of the report's data-quality table."""
+
+    path: str
+    kind: SourceKind
+    layout: str | None
+    lines: int = 0
+    """Physical lines read."""
+    records: int = 0
+    """Log records (header lines); a record owns its continuation lines."""
+    unparsed_lines: int = 0
+    """Lines that are neither a record header nor a continuation of one (e.g. before the first record)."""
+    first_ts: dt.datetime | None = None
+    last_ts: dt.datetime | None = None
+    skipped_reason: str | None = None
+    tz_used: str | None = None
+    """The time zone naive timestamps of this source were read in (``UTC``, ``+02:00``...)."""
+    warnings: tuple[str, ...] = ()
+    """Problems met while reading (truncated gzip, separator clash...), already explained."""
+
+
+# Parsed Flink log records: one row per record (header line plus its continuation lines).
+RECORDS_SCHEMA: dict[str, pl.DataType] = {
+    "source": pl.String(),
+    "line": pl.Int64(),  # 1-based line number of the header line
+    "n_lines": pl.Int64(),  # header + continuation lines
+    "ts": UTC_MS,
+    "ts_local": pl.Datetime("ms"),  # the naive wall-clock time as written, before the zone is applied
+    "level": pl.String(),
+    "logger": pl.String(),
+    "message": pl.String(),  # the header line's message
+    "detail": pl.String(),  # continuation lines joined with "\n" (stack traces, memory block), or null
+}
+
+# GC events: one row per collection (or safepoint / concurrent phase) found in a GC log.
+GC_EVENTS_SCHEMA: dict[str, pl.DataType] = {
+    "source": pl.String(),
+    "line": pl.Int64(),  # 1-based line number where the event starts
+    "ts": UTC_MS,  # wall-clock start of the event (null when only uptime is known and cannot be anchored)
+    "uptime_s": pl.Float64(),  # JVM uptime at the event start, seconds
+    "ts_quality": pl.String(),  # exact | approximate | missing
+    "gc_id": pl.Int64(),
+    "collector": pl.String(),  # G1 | Parallel | CMS | Serial | ZGC | Shenandoah | unknown
+    "gc_type": pl.String(),  # e.g. "Pause Young (Normal)", "Full GC", "Pause Remark"
+    "cause": pl.String(),  # e.g. "G1 Evacuation Pause", "Allocation Failure", or null
+    "is_full": pl.Boolean(),
+    "is_pause": pl.Boolean(),  # stop-the-world pause (False for concurrent phases)
+    "pause_ms": pl.Float64(),
+    "heap_before_kb": pl.Float64(),
+    "heap_after_kb": pl.Float64(),
+    "heap_total_kb": pl.Float64(),  # committed heap after the event
+    "text": pl.String(),  # the event's summary line (capped)
+}
+
+# The timeline: one row per classified event, UTC, keyed. Key columns are null where a signal does not give them.
+KEY_COLUMNS: tuple[str, ...] = (
+    "tm_id",
+    "container_id",
+    "pod",
+    "host",
+    "job_id",
+    "job_name",
+    "task",
+    "checkpoint_id",
+    "from_state",
+    "to_state",
+    "exit_code",
+)
+
+EVENTS_SCHEMA: dict[str, pl.DataType] = {
+    "ts": UTC_MS,
+    "ts_quality": pl.String(),
+    "source": pl.String(),
+    "source_kind": pl.String(),
+    "line": pl.Int64(),
+    "kind": pl.String(),  # the signal id
+    "level": pl.String(),
+    **{key: pl.String() for key in KEY_COLUMNS},
+    "value": pl.Float64(),  # a number the signal measures (pause_ms, gap seconds, checkpoint duration...)
+    "text": pl.String(),  # the record's message (capped), shown as evidence
+}
+
+TEXT_CAP = 2000
+"""Characters of a record's text kept in the timeline; the full text is fetched by line number when needed."""
+
+
+@dataclass(frozen=True)
+class Evidence:
+    """One line that supports a finding."""
+
+    source: str
+    line: int
+    ts: dt.datetime | None
+    text: str
+    signal: str = ""
+    """The signal that classified this line."""
+
+
+@dataclass(frozen=True)
+class Remediation:
+    action: str
+    config: dict[str, str] = field(default_factory=dict)
+    """Config key -> advice, e.g. ``{"taskmanager.memory.task.heap.size": "raise from 1g to 2g"}``."""
+
+
+@dataclass(frozen=True)
+class Finding:
+    """A cause or symptom the catalogue recognised in the timeline."""
+
+    id: str
+    title: str
+    kind: FindingKind
+    severity: Severity
+    confidence: float
+    first_ts: dt.datetime | None
+    last_ts: dt.datetime | None
+    keys: dict[str, str]
+    evidence: tuple[Evidence, ...]
+    remediation: tuple[Remediation, ...]
+    summary: str = ""
+    """The root cause in one sentence, keys filled in."""
+    diagnosis: str = ""
+    references: tuple[str, ...] = ()
+    explains: tuple[str, ...] = ()
+    """Ids of the findings this one causes."""
+    explained_by: str | None = None
+    count: int = 1
+    """How many times the same sequence matched (repeats are one finding)."""
+    why: str = ""
+    """Why the rule fired: which steps matched, in words."""
+    missing: tuple[str, ...] = ()
+    """What is missing that would raise confidence (e.g. "no GC log for TM x")."""
+
+
+@dataclass(frozen=True)
+class GcSummary:
+    source: str
+    collector: str
+    format: str  # unified | legacy
+    pause_count: int
+    pause_total_ms: float
+    pause_max_ms: float
+    pause_p50_ms: float
+    pause_p99_ms: float
+    full_gc_count: int
+    throughput_pct: float | None
+    tm_id: str | None = None
+
+
+@dataclass(frozen=True)
+class Incident:
+    start: dt.datetime | None
+    end: dt.datetime | None
+    flink_version: str | None
+    deployment: str  # yarn | kubernetes | standalone | unknown
+    tz_used: str
+
+
+@dataclass(frozen=True)
+class Analysis:
+    """Everything one run of ``analyze`` produced; the report and JSON writers read only this."""
+
+    root: str
+    inputs: tuple[str, ...]
+    incident: Incident
+    sources: tuple[SourceStats, ...]
+    findings: tuple[Finding, ...]
+    events: pl.DataFrame = field(repr=False)
+    gc_events: pl.DataFrame = field(repr=False)
+    gc: tuple[GcSummary, ...]
+    catalogue_version: str
+    generated_at: dt.datetime
+    command: str = ""

@@ -1,0 +1,132 @@
+"""The JSON report: one document, ``schema_version`` 1, stable key order.
+
+Later versions may add fields, never rename these. Timestamps are ISO 8601 in UTC with milliseconds and a ``Z``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+import tempfile
+from pathlib import Path
+from typing import Any
+
+import polars as pl
+
+import logforensics
+from logforensics.model import Analysis, Evidence, Finding, GcSummary, SourceStats
+
+SCHEMA_VERSION = 1
+
+
+def iso(ts: dt.datetime | None) -> str | None:
+    if ts is None:
+        return None
+    if ts.tzinfo is not None:
+        ts = ts.astimezone(dt.UTC).replace(tzinfo=None)
+    return ts.isoformat(timespec="milliseconds") + "Z"
+
+
+def _source(s: SourceStats) -> dict[str, Any]:
+    return {
+        "path": s.path,
+        "kind": str(s.kind),
+        "layout": s.layout,
+        "lines": s.lines,
+        "records": s.records,
+        "unparsed_lines": s.unparsed_lines,
+        "first_ts": iso(s.first_ts),
+        "last_ts": iso(s.last_ts),
+        "skipped_reason": s.skipped_reason,
+        "tz_used": s.tz_used,
+        "warnings": list(s.warnings),
+    }
+
+
+def _evidence(e: Evidence) -> dict[str, Any]:
+    return {"source": e.source, "line": e.line, "ts": iso(e.ts), "text": e.text, "signal": e.signal}
+
+
+def _finding(f: Finding) -> dict[str, Any]:
+    return {
+        "id": f.id,
+        "title": f.title,
+        "kind": str(f.kind),
+        "severity": str(f.severity),
+        "confidence": f.confidence,
+        "first_ts": iso(f.first_ts),
+        "last_ts": iso(f.last_ts),
+        "keys": dict(sorted(f.keys.items())),
+        "explains": list(f.explains),
+        "evidence": [_evidence(e) for e in f.evidence],
+        "remediation": [{"action": r.action, "config": dict(r.config)} for r in f.remediation],
+        "summary": f.summary,
+        "count": f.count,
+        "explained_by": f.explained_by,
+        "why": f.why,
+        "missing": list(f.missing),
+        "references": list(f.references),
+    }
+
+
+def _gc(g: GcSummary) -> dict[str, Any]:
+    return {
+        "source": g.source,
+        "collector": g.collector,
+        "format": g.format,
+        "stw_pauses": {
+            "count": g.pause_count,
+            "total_ms": round(g.pause_total_ms, 3),
+            "max_ms": round(g.pause_max_ms, 3),
+            "p50_ms": round(g.pause_p50_ms, 3),
+            "p99_ms": round(g.pause_p99_ms, 3),
+        },
+        "full_gc_count": g.full_gc_count,
+        "throughput_pct": None if g.throughput_pct is None else round(g.throughput_pct, 3),
+        "tm_id": g.tm_id,
+    }
+
+
+def to_document(analysis: Analysis) -> dict[str, Any]:
+    counts = analysis.events.group_by("kind").agg(pl.len()).sort("kind")
+    incident = analysis.incident
+    return {
+        "schema_version": SCHEMA_VERSION,
+        "tool": {"name": "logforensics", "version": logforensics.__version__},
+        "incident": {
+            "start": iso(incident.start),
+            "end": iso(incident.end),
+            "flink_version": incident.flink_version,
+            "deployment": incident.deployment,
+            "tz_used": incident.tz_used,
+        },
+        "sources": [_source(s) for s in analysis.sources],
+        "findings": [_finding(f) for f in analysis.findings],
+        "timeline": {"counts": dict(zip(counts["kind"].to_list(), counts["len"].to_list(), strict=True))},
+        "gc": [_gc(g) for g in analysis.gc],
+        "catalogue_version": analysis.catalogue_version,
+        "generated_at": iso(analysis.generated_at),
+    }
+
+
+def render_json(analysis: Analysis) -> str:
+    return json.dumps(to_document(analysis), indent=2, ensure_ascii=False) + "\n"
+
+
+def write_atomic(path: Path, text: str) -> None:
+    """Write ``text`` to ``path`` through a temporary file in the same folder, so readers never see half a file."""
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as handle:
+            handle.write(text)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def write_json(analysis: Analysis, path: Path) -> None:
+    write_atomic(path, render_json(analysis))

@@ -1,0 +1,228 @@
+"""Merge every source into one events frame: UTC, classified by the signals catalogue, keyed by TaskManager, job,
+checkpoint.
+
+Line signals run inside polars: one combined alternation of every signal's literal picks the candidate records in one
+pass, then each signal's own regex runs only on the records holding its literal (the Rust engine's literal prefilter
+does the rest). Named groups become key columns. GC signals are predicates over the GC events frame.
+
+A TaskManager is one entity whether the JobManager names it (resource id, container, pod) or its own log does: each
+TaskManager log's id comes from its ``Starting TaskManager with ResourceID`` line (or a container id in its path), a
+GC log takes the id of the TaskManager log beside it, and events of those files without an id of their own inherit it.
+"""
+
+from __future__ import annotations
+
+import posixpath
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+import polars as pl
+import regex
+
+from logforensics.catalogue.model import Catalogue, SearchIn, Signal, SignalSource
+from logforensics.model import EVENTS_SCHEMA, KEY_COLUMNS, TEXT_CAP, SourceKind
+
+_CONTAINER_IN_PATH = regex.compile(r"(container_(?:e\d+_)?\d+_\d+_\d+_\d+)")
+_TM_NAME_STEM = regex.compile(r"^(.*?)(?:\.gc)?\.(?:log|out|err|txt)(?:\.\d+)?(?:\.gz)?$")
+
+
+@dataclass(frozen=True)
+class ParsedSource:
+    """One parsed input, as the timeline needs it."""
+
+    path: str
+    kind: SourceKind
+    records: pl.DataFrame | None = None
+    """RECORDS_SCHEMA for Flink logs and stdout."""
+    gc_events: pl.DataFrame | None = None
+    """GC_EVENTS_SCHEMA for GC logs."""
+
+
+def _source_kind_of(signal: Signal) -> list[str]:
+    kinds: list[str] = []
+    if SignalSource.FLINK in signal.sources:
+        kinds += [SourceKind.FLINK_TASKMANAGER, SourceKind.FLINK_JOBMANAGER, SourceKind.FLINK_LOG]
+    if SignalSource.STDOUT in signal.sources:
+        kinds.append(SourceKind.STDOUT)
+    return [str(k) for k in kinds]
+
+
+def _empty_events() -> pl.DataFrame:
+    return pl.DataFrame(schema=EVENTS_SCHEMA)
+
+
+def classify_records(records: pl.DataFrame, signals: Iterable[Signal]) -> pl.DataFrame:
+    """Events (EVENTS_SCHEMA) for every (record, line signal) match. ``records`` carries a ``source_kind`` column."""
+    line_signals = [s for s in signals if s.regex and s.literal]
+    if records.height == 0 or not line_signals:
+        return _empty_events()
+    text = pl.when(pl.col("detail").is_not_null()).then(pl.col("message") + "\n" + pl.col("detail")).otherwise(
+        pl.col("message")
+    )
+    prefilter = "|".join(regex.escape(s.literal or "") for s in line_signals)
+    candidates = (
+        records.with_columns(text=text)
+        .filter(pl.col("text").str.contains(prefilter))
+        .with_columns(message=pl.col("message").fill_null(""))
+    )
+    frames: list[pl.DataFrame] = []
+    for signal in line_signals:
+        column = "text" if signal.search_in is SearchIn.TEXT else "message"
+        rows = candidates.filter(
+            pl.col("source_kind").is_in(_source_kind_of(signal)),
+            pl.col(column).str.contains(signal.literal or "", literal=True),
+        )
+        if signal.levels:
+            rows = rows.filter(pl.col("level").is_in(list(signal.levels)))
+        rows = rows.filter(pl.col(column).str.contains(signal.regex or ""))
+        if rows.height == 0:
+            continue
+        groups = list(signal.groups)
+        extracted = (
+            rows.with_columns(_groups=pl.col(column).str.extract_groups(signal.regex or "")).unnest("_groups")
+            if groups
+            else rows
+        )
+        frames.append(
+            extracted.select(
+                pl.col("ts"),
+                pl.when(pl.col("ts").is_null()).then(pl.lit("missing")).otherwise(pl.lit("exact")).alias("ts_quality"),
+                pl.col("source"),
+                pl.col("source_kind"),
+                pl.col("line"),
+                pl.lit(signal.id).alias("kind"),
+                pl.col("level"),
+                *[
+                    (pl.col(key) if key in groups else pl.lit(None, dtype=pl.String)).alias(key)
+                    for key in KEY_COLUMNS
+                ],
+                (
+                    pl.col(signal.value_group).cast(pl.Float64, strict=False)
+                    if signal.value_group
+                    else pl.lit(None, dtype=pl.Float64)
+                ).alias("value"),
+                pl.col("text").str.slice(0, TEXT_CAP).alias("text"),
+            )
+        )
+    if not frames:
+        return _empty_events()
+    return pl.concat(frames, how="vertical_relaxed").cast(EVENTS_SCHEMA)  # type: ignore[arg-type]
+
+
+def classify_gc(gc_events: pl.DataFrame, signals: Iterable[Signal]) -> pl.DataFrame:
+    frames: list[pl.DataFrame] = []
+    for signal in signals:
+        if signal.gc is None or gc_events.height == 0:
+            continue
+        rows = gc_events.filter(pl.col("pause_ms").fill_null(0.0) >= signal.gc.min_pause_ms)
+        if signal.gc.full_only:
+            rows = rows.filter(pl.col("is_full").fill_null(False))
+        if signal.gc.pauses_only:
+            rows = rows.filter(pl.col("is_pause").fill_null(False))
+        if rows.height == 0:
+            continue
+        frames.append(
+            rows.select(
+                pl.col("ts"),
+                pl.col("ts_quality"),
+                pl.col("source"),
+                pl.lit(str(SourceKind.GC_LOG)).alias("source_kind"),
+                pl.col("line"),
+                pl.lit(signal.id).alias("kind"),
+                pl.lit(None, dtype=pl.String).alias("level"),
+                *[pl.lit(None, dtype=pl.String).alias(key) for key in KEY_COLUMNS],
+                pl.col("pause_ms").alias("value"),
+                pl.col("text"),
+            )
+        )
+    if not frames:
+        return _empty_events()
+    return pl.concat(frames, how="vertical_relaxed").cast(EVENTS_SCHEMA)  # type: ignore[arg-type]
+
+
+def normalize_keys(events: pl.DataFrame) -> pl.DataFrame:
+    """One spelling per entity: strip ``(host:port)`` metadata, drop non-ids, derive container and pod from tm_id."""
+    tm = pl.col("tm_id").str.replace(r"\(.*\)$", "").str.strip_chars(".,'\"")
+    events = events.with_columns(
+        tm_id=pl.when(tm.str.starts_with("org.") | tm.str.starts_with("[") | (tm == "")).then(None).otherwise(tm)
+    )
+    return events.with_columns(
+        tm_id=pl.coalesce(pl.col("tm_id"), pl.col("container_id")),
+        container_id=pl.coalesce(pl.col("container_id"), pl.col("tm_id").str.extract(r"^(container_[0-9a-z_]+)$", 1)),
+        pod=pl.coalesce(pl.col("pod"), pl.col("tm_id").str.extract(r"^(\S+-taskmanager-\d+-\d+)$", 1)),
+    )
+
+
+def source_tm_ids(sources: list[ParsedSource], events: pl.DataFrame) -> dict[str, str]:
+    """The TaskManager each TaskManager log and GC log belongs to, where it can be told."""
+    started = (
+        events.filter(pl.col("kind") == "tm_started", pl.col("tm_id").is_not_null())
+        .group_by("source")
+        .agg(pl.col("tm_id").first())
+    )
+    owner: dict[str, str] = dict(zip(started["source"].to_list(), started["tm_id"].to_list(), strict=True))
+    for source in sources:
+        if source.kind is SourceKind.FLINK_TASKMANAGER and source.path not in owner:
+            match = _CONTAINER_IN_PATH.search(source.path)
+            if match:
+                owner[source.path] = match.group(1)
+    tm_logs = [s for s in sources if s.kind is SourceKind.FLINK_TASKMANAGER and s.path in owner]
+    for source in sources:
+        if source.kind not in (SourceKind.GC_LOG, SourceKind.STDOUT) or source.path in owner:
+            continue
+        folder = posixpath.dirname(source.path)
+        stem = _stem(source.path)
+        same_stem = [s for s in tm_logs if _stem(s.path) == stem and posixpath.dirname(s.path) == folder]
+        same_dir = [s for s in tm_logs if posixpath.dirname(s.path) == folder]
+        candidates = same_stem or same_dir
+        ids = {owner[s.path] for s in candidates}
+        if len(ids) == 1:
+            owner[source.path] = ids.pop()
+        else:
+            match = _CONTAINER_IN_PATH.search(source.path)
+            if match:
+                owner[source.path] = match.group(1)
+    return owner
+
+
+def _stem(path: str) -> str:
+    name = posixpath.basename(path)
+    match = _TM_NAME_STEM.match(name)
+    return match.group(1) if match else name
+
+
+def classify_flink(sources: list[ParsedSource], catalogue: Catalogue) -> pl.DataFrame:
+    """Events of every Flink log and stdout source, keys normalised (one pass over all records)."""
+    record_frames = [
+        s.records.with_columns(source_kind=pl.lit(str(s.kind)))
+        for s in sources
+        if s.records is not None and s.records.height
+    ]
+    if not record_frames:
+        return _empty_events()
+    return normalize_keys(classify_records(pl.concat(record_frames, how="vertical"), catalogue.signals.values()))
+
+
+def assemble(
+    flink_events: pl.DataFrame, gc_sources: list[ParsedSource], owners: dict[str, str], catalogue: Catalogue
+) -> pl.DataFrame:
+    """The timeline: Flink events plus GC events, TaskManager ids filled from each file's owner, sorted by time."""
+    parts = [flink_events]
+    for source in gc_sources:
+        if source.gc_events is not None:
+            parts.append(classify_gc(source.gc_events, catalogue.signals.values()))
+    events = pl.concat(parts, how="vertical")
+    if owners:
+        owner_frame = pl.DataFrame(
+            {"source": list(owners), "_owner": list(owners.values())}, schema={"source": pl.String, "_owner": pl.String}
+        )
+        tm_side = pl.col("source_kind").is_in(
+            [str(SourceKind.FLINK_TASKMANAGER), str(SourceKind.GC_LOG), str(SourceKind.STDOUT)]
+        )
+        events = (
+            events.join(owner_frame, on="source", how="left")
+            .with_columns(tm_id=pl.when(tm_side).then(pl.coalesce("tm_id", "_owner")).otherwise(pl.col("tm_id")))
+            .drop("_owner")
+        )
+        events = normalize_keys(events)
+    return events.sort(["ts", "source", "line"], nulls_last=True).select(list(EVENTS_SCHEMA))
