@@ -161,5 +161,24 @@ def patterns_list(
         typer.echo(f"{cause.id:42} {cause.kind:10} {cause.severity:8} {cause.title}")
 
 
+@patterns_app.command("test")
+def patterns_test(
+    folders: Annotated[list[Path] | None, typer.Argument(help="Extra catalogue folders to test with the built-in one.")] = None,
+) -> None:
+    """Run every rule's own examples: signal samples and misses, cause hit and miss incidents."""
+    from logforensics.catalogue.selftest import run_all
+
+    try:
+        catalogue = api.load_default_catalogue(folders or [])
+    except LogforensicsError as exc:
+        raise _fail(f"the catalogue has problems:\n{exc}", exc.exit_code) from None
+    outcomes = run_all(catalogue)
+    failed = [o for o in outcomes if not o.passed]
+    for outcome in failed:
+        typer.echo(f"FAIL {outcome.rule}: {outcome.case}: {outcome.detail}", err=True)
+    typer.echo(f"{len(outcomes) - len(failed)} passed, {len(failed)} failed")
+    raise typer.Exit(int(ExitCode.FINDINGS if failed else ExitCode.OK))
+
+
 def main() -> None:
     app()

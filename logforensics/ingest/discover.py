@@ -22,7 +22,7 @@ from logforensics.errors import InputError
 DEFAULT_MAX_BYTES = 4 * 1024**3
 """Bytes read from one file (after decompression) before it is cut, with a warning."""
 
-_ARCHIVES = (".zip", ".tar", ".tgz", ".tar.gz", ".tar.bz2", ".tar.xz", ".jar", ".7z", ".rar")
+_ARCHIVES = (".zip", ".tar", ".tgz", ".tar.gz", ".tar.bz2", ".tar.xz", ".7z", ".rar")
 
 
 @dataclass(frozen=True)
@@ -125,30 +125,56 @@ def opener(path: Path) -> BinaryIO:
 
 
 def read_bounded(path: Path, max_bytes: int = DEFAULT_MAX_BYTES) -> Read:
-    """The file's decompressed bytes, at most ``max_bytes``; a truncated gzip keeps what could be inflated."""
-    warnings: list[str] = []
+    """The file's decompressed bytes, at most ``max_bytes``; a damaged gzip keeps everything inflated before the damage."""
     digest = hashlib.sha256()
-    with path.open("rb") as raw:
-        for block in iter(lambda: raw.read(1 << 20), b""):
-            digest.update(block)
-    chunks: list[bytes] = []
-    size = 0
     try:
-        with opener(path) as handle:
-            while size < max_bytes:
-                block = handle.read(min(1 << 20, max_bytes - size))
-                if not block:
-                    break
-                chunks.append(block)
-                size += len(block)
-            else:
-                if handle.read(1):
-                    warnings.append(f"cut at --max-bytes ({max_bytes} bytes); the rest was not read")
-    except (EOFError, gzip.BadGzipFile, zlib.error) as exc:
-        warnings.append(f"gzip stream is damaged ({exc}); kept the {size} bytes inflated before the damage")
+        with path.open("rb") as raw:
+            for block in iter(lambda: raw.read(1 << 20), b""):
+                digest.update(block)
+        if is_gzip(path):
+            data, warnings = _inflate(path, max_bytes)
+        else:
+            with path.open("rb") as handle:
+                data = handle.read(max_bytes)
+                warnings = [f"cut at --max-bytes ({max_bytes} bytes); the rest was not read"] if handle.read(1) else []
     except OSError as exc:
         raise InputError(f"{path}: cannot read: {exc.strerror or exc}") from exc
-    return Read(b"".join(chunks), digest.hexdigest(), tuple(warnings))
+    return Read(data, digest.hexdigest(), tuple(warnings))
+
+
+def _inflate(path: Path, max_bytes: int) -> tuple[bytes, list[str]]:
+    """Inflate every gzip member, bounded by ``max_bytes`` of output, whatever the compression ratio."""
+    out: list[bytes] = []
+    size = 0
+    inflater = zlib.decompressobj(wbits=31)
+    with path.open("rb") as raw:
+        pending = b""
+        while size < max_bytes:
+            chunk = pending or raw.read(1 << 16)
+            pending = b""
+            if not chunk:
+                if not inflater.eof:
+                    return b"".join(out), [f"gzip stream ends early (truncated file); kept the {size} bytes inflated"]
+                break
+            try:
+                block = inflater.decompress(chunk, max_bytes - size)
+            except zlib.error as exc:
+                return b"".join(out), [f"gzip stream is damaged ({exc}); kept the {size} bytes inflated before it"]
+            out.append(block)
+            size += len(block)
+            if inflater.unconsumed_tail:
+                pending = inflater.unconsumed_tail
+            elif inflater.eof:
+                rest = inflater.unused_data
+                if not rest.strip(b"\0"):
+                    rest = raw.read(1 << 16)
+                    if not rest:
+                        break
+                inflater = zlib.decompressobj(wbits=31)  # the next member of a multi-member gzip
+                pending = rest
+        else:
+            return b"".join(out), [f"cut at --max-bytes ({max_bytes} bytes after decompression); the rest was not read"]
+    return b"".join(out), []
 
 
 def head(path: Path, size: int = 65536) -> bytes:

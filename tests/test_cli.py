@@ -1,0 +1,105 @@
+"""The command line as users run it: exit codes, help, bad input never gives a traceback."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+from typer.testing import CliRunner
+
+from logforensics.cli import app
+
+runner = CliRunner()
+TM = (
+    "2020-06-01 14:05:00,000 INFO  org.apache.flink.runtime.taskexecutor.TaskManagerRunner      [] - Starting "
+    "TaskManager with ResourceID: 10.0.0.1:6122-aaaaaa\n"
+    "2020-06-01 14:05:01,000 INFO  org.apache.flink.runtime.taskmanager.Task                    [] - Map (1/2)#0 "
+    "(8d3c7b1e0f2a4c6e9b5d7f1a3c5e7b9d) switched from RUNNING to FAILED.\n"
+    "java.lang.OutOfMemoryError: Java heap space\n"
+    "\tat java.util.Arrays.copyOf(Arrays.java:3236)\n"
+)
+
+
+def run(*args: str) -> tuple[int, str, str]:
+    result = runner.invoke(app, list(args))
+    return result.exit_code, result.stdout, result.stderr
+
+
+def test_help_lists_the_commands() -> None:
+    code, out, _ = run("--help")
+    assert code == 0
+    assert "analyze" in out and "patterns" in out
+    code, out, _ = run("analyze", "--help")
+    for option in ("--output", "--json", "--fail-on", "--tz", "--debug", "--patterns", "--max-bytes", "--no-js"):
+        assert option in out
+
+
+def test_python_dash_m_works() -> None:
+    result = subprocess.run([sys.executable, "-m", "logforensics", "--help"], capture_output=True, text=True, check=False)
+    assert result.returncode == 0
+    assert "analyze" in result.stdout
+
+
+def test_analyze_writes_reports_and_exit_codes_follow_fail_on(tmp_path: Path) -> None:
+    (tmp_path / "taskmanager.log").write_text(TM)
+    html, js = tmp_path / "r.html", tmp_path / "r.json"
+    code, out, err = run("analyze", str(tmp_path), "-o", str(html), "--json", str(js))
+    assert code == 0, err
+    assert out == ""  # nothing but data on stdout; messages go to stderr
+    assert "task_heap_oom" in err
+    document = json.loads(js.read_text())
+    assert document["findings"][0]["id"] == "task_heap_oom"
+    assert html.read_text().lstrip().lower().startswith("<!doctype html>")
+    assert run("analyze", str(tmp_path), "-o", str(html), "--fail-on", "high")[0] == 1
+    assert run("analyze", str(tmp_path), "-o", str(html), "--fail-on", "critical")[0] == 0
+
+
+def test_missing_path_is_exit_2_without_traceback(tmp_path: Path) -> None:
+    code, _, err = run("analyze", str(tmp_path / "nope"), "-o", str(tmp_path / "r.html"))
+    assert code == 2
+    assert "no such file or folder" in err
+    assert "Traceback" not in err
+
+
+def test_bad_tz_and_bad_fail_on_are_usage_errors(tmp_path: Path) -> None:
+    (tmp_path / "taskmanager.log").write_text(TM)
+    assert run("analyze", str(tmp_path), "-o", str(tmp_path / "r.html"), "--tz", "Mars/Olympus")[0] == 2
+    assert run("analyze", str(tmp_path), "--fail-on", "sometimes")[0] == 2
+
+
+def test_bad_inputs_are_listed_and_the_rest_is_analysed(tmp_path: Path) -> None:
+    (tmp_path / "taskmanager.log").write_text(TM)
+    (tmp_path / "empty.log").write_text("")
+    (tmp_path / "lib.jar").write_bytes(b"PK\x03\x04" + bytes(range(256)) * 40)
+    broken = TM.encode().replace(b"Map (1/2)", b"Map \xff\xfe\xc3(1/2)")
+    (tmp_path / "tm2" / "taskmanager.log").parent.mkdir()
+    (tmp_path / "tm2" / "taskmanager.log").write_bytes(broken)
+    js = tmp_path / "r.json"
+    code, _, err = run("analyze", str(tmp_path), "-o", str(tmp_path / "r.html"), "--json", str(js))
+    assert code == 0, err
+    sources = {s["path"]: s for s in json.loads(js.read_text())["sources"]}
+    assert sources["empty.log"]["skipped_reason"] == "empty file"
+    assert sources["lib.jar"]["skipped_reason"] == "binary content, not a text log"
+    assert sources["tm2/taskmanager.log"]["records"] == 2  # invalid UTF-8 mid-line is data, not a failure
+    assert sources["taskmanager.log"]["lines"] == 4
+    assert "skipped empty.log: empty file" in err
+
+
+def test_broken_user_catalogue_fails_with_file_and_line(tmp_path: Path) -> None:
+    (tmp_path / "rules" / "causes").mkdir(parents=True)
+    (tmp_path / "rules" / "causes" / "x.toml").write_text('id = "x"\ntitle = "x"\nbogus = 1\n')
+    (tmp_path / "taskmanager.log").write_text(TM)
+    code, _, err = run("analyze", str(tmp_path / "taskmanager.log"), "--patterns", str(tmp_path / "rules"))
+    assert code == 2
+    assert "rules/causes/x.toml:3: unknown key 'bogus'" in err
+
+
+def test_files_and_folders_both_work(tmp_path: Path) -> None:
+    (tmp_path / "a").mkdir()
+    (tmp_path / "a" / "taskmanager.log").write_text(TM)
+    js = tmp_path / "r.json"
+    code, _, _ = run("analyze", str(tmp_path / "a" / "taskmanager.log"), "-o", str(tmp_path / "r.html"), "--json", str(js))
+    assert code == 0
+    assert [s["path"] for s in json.loads(js.read_text())["sources"]] == ["taskmanager.log"]
