@@ -20,7 +20,7 @@ from logforensics.errors import InputError
 from logforensics.ingest.discover import DEFAULT_MAX_BYTES, Found, common_root, discover, head, read_bounded
 from logforensics.ingest.sniff import sniff
 from logforensics.match.findings import build_findings
-from logforensics.model import GC_EVENTS_SCHEMA, Analysis, GcSummary, Incident, SourceKind, SourceStats
+from logforensics.model import GC_EVENTS_SCHEMA, Analysis, Finding, GcSummary, Incident, SourceKind, SourceStats
 from logforensics.parsers.flink import FlinkParse, banner_facts, localize, parse_flink, parse_plain
 from logforensics.parsers.gc import GcParse, parse_gc, summarize_gc
 from logforensics.parsers.lines import read_lines
@@ -238,11 +238,21 @@ def _stats(p: _Parsed, sources: list[ParsedSource], tz_label: str) -> SourceStat
     )
 
 
-def _incident(findings, stats, version, deployment, events, tz_label):  # type: ignore[no-untyped-def]
-    timed = [f for f in findings if f.first_ts is not None]
-    if timed:
-        start = min(f.first_ts for f in timed)
-        end = max(f.last_ts or f.first_ts for f in timed)
+def _incident(
+    findings: list[Finding],
+    stats: tuple[SourceStats, ...],
+    version: str | None,
+    deployment: str,
+    events: pl.DataFrame,
+    tz_label: str,
+) -> Incident:
+    """The incident window: from the first to the last evidence of the findings, else the span of the logs."""
+    firsts = [f.first_ts for f in findings if f.first_ts is not None]
+    lasts = [f.last_ts for f in findings if f.last_ts is not None]
+    start: dt.datetime | None
+    end: dt.datetime | None
+    if firsts:
+        start, end = min(firsts), max(lasts or firsts)
     else:
         spans = [(s.first_ts, s.last_ts) for s in stats if s.first_ts is not None]
         start = min((a for a, _ in spans), default=None)

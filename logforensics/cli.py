@@ -138,7 +138,9 @@ def _print_verdict(analysis: Analysis, output: Path, json_path: Path | None) -> 
 
 @patterns_app.command("check")
 def patterns_check(
-    folders: Annotated[list[Path] | None, typer.Argument(help="Extra catalogue folders to check with the built-in one.")] = None,
+    folders: Annotated[
+        list[Path] | None, typer.Argument(help="Extra catalogue folders to check with the built-in one.")
+    ] = None,
 ) -> None:
     """Load the catalogue and list every problem (file:line)."""
     try:
@@ -163,7 +165,9 @@ def patterns_list(
 
 @patterns_app.command("test")
 def patterns_test(
-    folders: Annotated[list[Path] | None, typer.Argument(help="Extra catalogue folders to test with the built-in one.")] = None,
+    folders: Annotated[
+        list[Path] | None, typer.Argument(help="Extra catalogue folders to test with the built-in one.")
+    ] = None,
 ) -> None:
     """Run every rule's own examples: signal samples and misses, cause hit and miss incidents."""
     from logforensics.catalogue.selftest import run_all

@@ -147,6 +147,7 @@ EVENTS_SCHEMA: dict[str, pl.DataType] = {
     "source_kind": pl.String(),
     "line": pl.Int64(),
     "kind": pl.String(),  # the signal id
+    "family": pl.String(),  # the signal's family (catalogue.model.Family): how the timeline draws and counts it
     "level": pl.String(),
     **{key: pl.String() for key in KEY_COLUMNS},
     "value": pl.Float64(),  # a number the signal measures (pause_ms, gap seconds, checkpoint duration...)

@@ -19,7 +19,9 @@ def _find(name: str) -> Path:
     checkout = _PACKAGE_DIR.parent / name
     if checkout.is_dir():
         return checkout
-    raise FileNotFoundError(f"logforensics is installed without its {name}/ folder (looked in {installed} and {checkout})")
+    raise FileNotFoundError(
+        f"logforensics is installed without its {name}/ folder (looked in {installed} and {checkout})"
+    )
 
 
 def patterns_dir() -> Path:

@@ -56,8 +56,10 @@ def classify_records(records: pl.DataFrame, signals: Iterable[Signal]) -> pl.Dat
     line_signals = [s for s in signals if s.regex and s.literal]
     if records.height == 0 or not line_signals:
         return _empty_events()
-    text = pl.when(pl.col("detail").is_not_null()).then(pl.col("message") + "\n" + pl.col("detail")).otherwise(
-        pl.col("message")
+    text = (
+        pl.when(pl.col("detail").is_not_null())
+        .then(pl.col("message") + "\n" + pl.col("detail"))
+        .otherwise(pl.col("message"))
     )
     prefilter = "|".join(regex.escape(s.literal or "") for s in line_signals)
     candidates = (
@@ -91,11 +93,9 @@ def classify_records(records: pl.DataFrame, signals: Iterable[Signal]) -> pl.Dat
                 pl.col("source_kind"),
                 pl.col("line"),
                 pl.lit(signal.id).alias("kind"),
+                pl.lit(str(signal.family)).alias("family"),
                 pl.col("level"),
-                *[
-                    (pl.col(key) if key in groups else pl.lit(None, dtype=pl.String)).alias(key)
-                    for key in KEY_COLUMNS
-                ],
+                *[(pl.col(key) if key in groups else pl.lit(None, dtype=pl.String)).alias(key) for key in KEY_COLUMNS],
                 (
                     pl.col(signal.value_group).cast(pl.Float64, strict=False)
                     if signal.value_group
@@ -129,6 +129,7 @@ def classify_gc(gc_events: pl.DataFrame, signals: Iterable[Signal]) -> pl.DataFr
                 pl.lit(str(SourceKind.GC_LOG)).alias("source_kind"),
                 pl.col("line"),
                 pl.lit(signal.id).alias("kind"),
+                pl.lit(str(signal.family)).alias("family"),
                 pl.lit(None, dtype=pl.String).alias("level"),
                 *[pl.lit(None, dtype=pl.String).alias(key) for key in KEY_COLUMNS],
                 pl.col("pause_ms").alias("value"),

@@ -146,7 +146,9 @@ class _File:
     def error(self, key: str, message: str) -> None:
         self.problems.append(f"{self.label}:{self.line_of(key)}: {message}")
 
-    def check_table(self, table: dict[str, Any], spec: dict[str, tuple[type | tuple[type, ...], bool]], where: str) -> bool:
+    def check_table(
+        self, table: dict[str, Any], spec: dict[str, tuple[type | tuple[type, ...], bool]], where: str
+    ) -> bool:
         ok = True
         for key, value in table.items():
             if key not in spec:
@@ -256,7 +258,9 @@ def _load_signal(file: _File, data: dict[str, Any]) -> Signal | None:
             groups = tuple(regex.compile(pattern).groupindex)
             unknown = [g for g in groups if g not in KEY_COLUMNS and g != data.get("value_group")]
             if unknown:
-                file.error("regex", f"named group(s) {', '.join(unknown)} are not key columns ({', '.join(KEY_COLUMNS)})")
+                file.error(
+                    "regex", f"named group(s) {', '.join(unknown)} are not key columns ({', '.join(KEY_COLUMNS)})"
+                )
                 ok = False
             literal = data.get("literal", "")
             for sample in data.get("samples", []):
@@ -484,7 +488,9 @@ def load_catalogue(roots: Iterable[Path]) -> Catalogue:
     )
 
 
-def _dispatch(loader: Callable[[_File, dict[str, Any]], Signal | Cause | None], file: _File, data: dict[str, Any]) -> Signal | Cause | None:
+def _dispatch(
+    loader: Callable[[_File, dict[str, Any]], Signal | Cause | None], file: _File, data: dict[str, Any]
+) -> Signal | Cause | None:
     return loader(file, data)
 
 

@@ -34,8 +34,12 @@ def check_signal(signal: Signal) -> list[Outcome]:
         expected = index < len(signal.samples)
         label = "sample" if expected else "miss"
         outcomes.append(
-            Outcome(signal.id, f"{label} {index + 1 if expected else index + 1 - len(signal.samples)}", hit == expected,
-                    "" if hit == expected else f"{'did not match' if expected else 'matched'}: {text[:120]}")
+            Outcome(
+                signal.id,
+                f"{label} {index + 1 if expected else index + 1 - len(signal.samples)}",
+                hit == expected,
+                "" if hit == expected else f"{'did not match' if expected else 'matched'}: {text[:120]}",
+            )
         )
     return outcomes
 

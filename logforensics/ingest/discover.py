@@ -78,7 +78,7 @@ def _classify(path: Path, root: Path, explicit: bool = False) -> Found:
     if stat.S_ISLNK(mode) and not explicit:
         return Found(path, label, 0, "symbolic link (not followed)")
     if stat.S_ISLNK(mode):
-        info = os.stat(path)  # a link named on the command line is the user's choice
+        info = path.stat()  # a link named on the command line is the user's choice
         mode = info.st_mode
     if stat.S_ISFIFO(mode):
         return Found(path, label, 0, "named pipe (FIFO), not opened")
@@ -89,7 +89,9 @@ def _classify(path: Path, root: Path, explicit: bool = False) -> Found:
     if not stat.S_ISREG(mode):
         return Found(path, label, 0, "not a regular file")
     if path.name.lower().endswith(_ARCHIVES):
-        return Found(path, label, info.st_size, "archive: unpack it, or pass the folder inside (archives are not read yet)")
+        return Found(
+            path, label, info.st_size, "archive: unpack it, or pass the folder inside (archives are not read yet)"
+        )
     if not os.access(path, os.R_OK):
         return Found(path, label, info.st_size, "permission denied")
     return Found(path, label, info.st_size)
@@ -97,7 +99,9 @@ def _classify(path: Path, root: Path, explicit: bool = False) -> Found:
 
 def _label(path: Path, root: Path) -> str:
     try:
-        return path.resolve().relative_to(root).as_posix() if not path.is_symlink() else path.relative_to(root).as_posix()
+        return (
+            path.resolve().relative_to(root).as_posix() if not path.is_symlink() else path.relative_to(root).as_posix()
+        )
     except ValueError:
         return path.as_posix()
 
@@ -125,7 +129,7 @@ def opener(path: Path) -> BinaryIO:
 
 
 def read_bounded(path: Path, max_bytes: int = DEFAULT_MAX_BYTES) -> Read:
-    """The file's decompressed bytes, at most ``max_bytes``; a damaged gzip keeps everything inflated before the damage."""
+    """The decompressed bytes, at most ``max_bytes``; a damaged gzip keeps everything inflated before the damage."""
     digest = hashlib.sha256()
     try:
         with path.open("rb") as raw:

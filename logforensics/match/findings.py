@@ -97,9 +97,7 @@ def _why(cause: Cause, match: Match, corroborating: list[Event], count: int) -> 
     return text
 
 
-def build_findings(
-    catalogue: Catalogue, events: pl.DataFrame, available_signals: set[str]
-) -> list[Finding]:
+def build_findings(catalogue: Catalogue, events: pl.DataFrame, available_signals: set[str]) -> list[Finding]:
     """Match every cause, then link and rank. ``available_signals``: signals some input could have produced."""
     findings: list[Finding] = []
     for cause in catalogue.causes.values():
@@ -141,10 +139,8 @@ def build_findings(
 
 
 def _keys_agree(a: Finding, b: Finding) -> bool:
-    for key in set(a.keys) & set(b.keys):
-        if not set(a.keys[key].split(", ")) & set(b.keys[key].split(", ")):
-            return False
-    return True
+    shared = set(a.keys) & set(b.keys)
+    return all(set(a.keys[key].split(", ")) & set(b.keys[key].split(", ")) for key in shared)
 
 
 def link(findings: list[Finding], catalogue: Catalogue) -> list[Finding]:
@@ -153,7 +149,8 @@ def link(findings: list[Finding], catalogue: Catalogue) -> list[Finding]:
     explains: dict[str, list[str]] = {f.id: [] for f in findings}
     explained_by: dict[str, str] = {}
     explainers = sorted(
-        findings, key=lambda f: (_KIND_TIER[f.kind], -f.severity.rank, f.first_ts or dt.datetime.max.replace(tzinfo=dt.UTC))
+        findings,
+        key=lambda f: (_KIND_TIER[f.kind], -f.severity.rank, f.first_ts or dt.datetime.max.replace(tzinfo=dt.UTC)),
     )
     for explainer in explainers:
         cause = catalogue.causes[explainer.id]

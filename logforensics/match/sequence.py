@@ -38,11 +38,13 @@ class Match:
 
     @property
     def first_ts(self) -> dt.datetime:
-        return min(e["ts"] for e in self.events)
+        first: dt.datetime = min(e["ts"] for e in self.events)
+        return first
 
     @property
     def last_ts(self) -> dt.datetime:
-        return max(e["ts"] for e in self.events)
+        last: dt.datetime = max(e["ts"] for e in self.events)
+        return last
 
 
 def _compatible(event: Event, keys: dict[str, str], by: tuple[str, ...]) -> bool:
@@ -112,7 +114,8 @@ def _match_from(
     first_events = [
         e
         for e in by_kind.get(first_step.signal, [])
-        if start["ts"] <= e["ts"] <= start["ts"] + seq.maxspan and (not first_step.keyed or _compatible(e, keys, seq.by))
+        if start["ts"] <= e["ts"] <= start["ts"] + seq.maxspan
+        and (not first_step.keyed or _compatible(e, keys, seq.by))
     ]
     if len(first_events) < first_step.min_count:
         return None

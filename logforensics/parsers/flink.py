@@ -160,8 +160,11 @@ _JAR_VERSION_RE = r"flink-dist[^\s:\]]*:(\d+\.\d+(?:\.\d+)?)"
 _DEPLOYMENTS = (
     ("yarn", r"YARN TaskExecutor runner|Yarn\w*(?:ClusterEntrypoint|ClusterEntryPoint)|YarnResourceManager|yarn\."),
     ("kubernetes", r"Kubernetes\w*(?:Entrypoint|TaskExecutor runner)|KubernetesResourceManager|kubernetes\."),
-    ("standalone", r"StandaloneSession|Standalone\w*(?:Entrypoint|EntryPoint)|Starting TaskManager \(Version|"
-     r"StandaloneResourceManager"),
+    (
+        "standalone",
+        r"StandaloneSession|Standalone\w*(?:Entrypoint|EntryPoint)|Starting TaskManager \(Version|"
+        r"StandaloneResourceManager",
+    ),
 )
 
 

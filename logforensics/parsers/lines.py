@@ -66,4 +66,3 @@ def _read_with(data: bytes, separator: str, name: str) -> pl.DataFrame:
         return pl.DataFrame(schema={"line": pl.String()})
     except pl.exceptions.PolarsError as exc:  # pragma: no cover - defensive: polars refused the bytes
         raise InputError(f"{name}: could not split into lines: {exc}") from exc
-

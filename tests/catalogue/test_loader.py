@@ -11,7 +11,7 @@ from logforensics.catalogue.loader import load_catalogue
 from logforensics.errors import CatalogueError
 from logforensics.resources import patterns_dir
 
-GOOD_SIGNAL = '''id = "my_signal"
+GOOD_SIGNAL = """id = "my_signal"
 title = "Mine"
 sources = ["flink"]
 family = "other"
@@ -19,9 +19,9 @@ literal = "boom"
 regex = 'boom (?P<job_id>[0-9a-f]{32})'
 samples = ["x boom 0123456789abcdef0123456789abcdef"]
 misses = ["x bang"]
-'''
+"""
 
-GOOD_CAUSE = '''id = "my_cause"
+GOOD_CAUSE = """id = "my_cause"
 title = "Mine"
 status = "experimental"
 kind = "root_cause"
@@ -43,7 +43,7 @@ signal = "my_signal"
 [[remediation]]
 action = "Stop the boom."
 config = { "restart-strategy.type" = "none" }
-'''
+"""
 
 
 def catalogue_dir(tmp_path: Path, signals: dict[str, str], causes: dict[str, str]) -> Path:
@@ -76,7 +76,7 @@ def test_user_catalogue_is_loaded_beside_the_builtin(tmp_path: Path) -> None:
 def test_unknown_key_with_line_and_suggestion(tmp_path: Path) -> None:
     bad = GOOD_CAUSE.replace('severity = "medium"', 'severity = "medium"\ntreshold = 3')
     found = problems(tmp_path, {"my_signal.toml": GOOD_SIGNAL}, {"my_cause.toml": bad})
-    assert found == [f"{tmp_path.name}/causes/my_cause.toml:9: unknown key 'treshold' in the cause"]
+    assert found == [f"{tmp_path.name}/causes/my_cause.toml:8: unknown key 'treshold' in the cause"]
 
 
 def test_bad_regex_is_refused_at_load_time(tmp_path: Path) -> None:
@@ -105,7 +105,7 @@ def test_duplicate_ids_across_roots(tmp_path: Path) -> None:
 
 
 def test_dangling_reference(tmp_path: Path) -> None:
-    cause = GOOD_CAUSE.replace('references = []', 'references = []\nexplains = ["nope"]')
+    cause = GOOD_CAUSE.replace("references = []", 'references = []\nexplains = ["nope"]')
     found = problems(tmp_path, {"my_signal.toml": GOOD_SIGNAL}, {"my_cause.toml": cause})
     assert found == [f"{tmp_path.name}/causes/my_cause.toml:1: refers to cause 'nope', which does not exist"]
 

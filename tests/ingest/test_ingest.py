@@ -77,9 +77,9 @@ def test_discover_walks_folders_and_names_what_it_skips(tmp_path: Path) -> None:
     (tmp_path / "a" / "taskmanager.log").write_text(TM)
     (tmp_path / "jobmanager.log").write_text(JM)
     (tmp_path / "logs.zip").write_bytes(b"PK\x05\x06" + b"\0" * 18)
-    os.symlink(tmp_path / "jobmanager.log", tmp_path / "link.log")
+    (tmp_path / "link.log").symlink_to(tmp_path / "jobmanager.log")
     os.mkfifo(tmp_path / "pipe.log")
-    os.symlink(tmp_path, tmp_path / "a" / "loop")  # a symlink loop must not trap the walk
+    (tmp_path / "a" / "loop").symlink_to(tmp_path)  # a symlink loop must not trap the walk
     found = {f.label: f.skipped_reason for f in discover([tmp_path], common_root([tmp_path]))}
     assert found["a/taskmanager.log"] is None
     assert found["jobmanager.log"] is None
