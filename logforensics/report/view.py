@@ -501,14 +501,17 @@ def _affected(ranked: list[Finding], events: pl.DataFrame) -> tuple[tuple[str, .
     tms: list[str] = []
     for finding in ranked:
         job_id, job_name, tm_id = (finding.keys.get(k) for k in ("job_id", "job_name", "tm_id"))
-        if job_id:
+        # A finding that repeated across entities lists them joined with ", " (see match/findings.py).
+        if job_id and "," not in job_id:
             job_ids.append(job_id)
-        if job_id and job_name:
-            names.setdefault(job_id, job_name)
+            if job_name:
+                names.setdefault(job_id, job_name)
+        elif job_id:
+            job_ids += job_id.split(", ")
         elif job_name:
             names_without_id.append(job_name)
         if tm_id:
-            tms.append(tm_id)
+            tms += tm_id.split(", ")
     jobs_in_events = (
         events.filter(pl.col("job_id").is_not_null())
         .group_by("job_id")

@@ -89,7 +89,7 @@ def test_localize_with_offset_and_zone() -> None:
 
 
 def test_plain_text_records_group_stack_traces() -> None:
-    text = "Generated number: 5\nException in thread \"main\" java.lang.OutOfMemoryError: Java heap space\n\tat A.b(A.java:1)\n"
+    text = 'Generated number: 5\nException in thread "main" java.lang.OutOfMemoryError: Java heap space\n\tat A.b(A.java:1)\n'
     parsed = parse_plain(read_lines(text.encode(), "t").frame, "t")
     assert parsed.records["line"].to_list() == [1, 2]
     assert parsed.records["detail"][1] == "\tat A.b(A.java:1)"
