@@ -17,7 +17,7 @@ import regex
 from logforensics.catalogue.loader import load_catalogue
 from logforensics.catalogue.model import Catalogue, SignalSource
 from logforensics.errors import InputError
-from logforensics.ingest.discover import DEFAULT_MAX_BYTES, Found, common_root, discover, head, read_bounded
+from logforensics.ingest.discover import DEFAULT_MAX_BYTES, Found, common_root, discover
 from logforensics.ingest.sniff import sniff
 from logforensics.match.findings import build_findings
 from logforensics.model import GC_EVENTS_SCHEMA, Analysis, Finding, GcSummary, Incident, SourceKind, SourceStats
@@ -51,10 +51,10 @@ def _parse_one(found: Found, max_bytes: int) -> _Parsed:
     if found.skipped_reason:
         return _Parsed(found, SourceKind.UNKNOWN, None, skipped_reason=found.skipped_reason)
     try:
-        sniffed = sniff(found.label, head(found.path))
+        sniffed = sniff(found.label, found.head())
         if sniffed.kind is SourceKind.UNKNOWN:
             return _Parsed(found, sniffed.kind, None, skipped_reason=sniffed.reason)
-        read = read_bounded(found.path, max_bytes)
+        read = found.read(max_bytes)
     except (InputError, OSError) as exc:
         return _Parsed(found, SourceKind.UNKNOWN, None, skipped_reason=f"cannot read: {exc}")
     lines = read_lines(read.data, found.label)

@@ -37,7 +37,9 @@ def test_help_lists_the_commands() -> None:
 
 
 def test_python_dash_m_works() -> None:
-    result = subprocess.run([sys.executable, "-m", "logforensics", "--help"], capture_output=True, text=True, check=False)
+    result = subprocess.run(
+        [sys.executable, "-m", "logforensics", "--help"], capture_output=True, text=True, check=False
+    )
     assert result.returncode == 0
     assert "analyze" in result.stdout
 
@@ -100,6 +102,8 @@ def test_files_and_folders_both_work(tmp_path: Path) -> None:
     (tmp_path / "a").mkdir()
     (tmp_path / "a" / "taskmanager.log").write_text(TM)
     js = tmp_path / "r.json"
-    code, _, _ = run("analyze", str(tmp_path / "a" / "taskmanager.log"), "-o", str(tmp_path / "r.html"), "--json", str(js))
+    code, _, _ = run(
+        "analyze", str(tmp_path / "a" / "taskmanager.log"), "-o", str(tmp_path / "r.html"), "--json", str(js)
+    )
     assert code == 0
     assert [s["path"] for s in json.loads(js.read_text())["sources"]] == ["taskmanager.log"]

@@ -12,8 +12,8 @@ import hashlib
 import os
 import stat
 import zlib
-from collections.abc import Iterator
-from dataclasses import dataclass
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import BinaryIO
 
@@ -27,13 +27,28 @@ _ARCHIVES = (".zip", ".tar", ".tgz", ".tar.gz", ".tar.bz2", ".tar.xz", ".7z", ".
 
 @dataclass(frozen=True)
 class Found:
-    """A file under one of the inputs."""
+    """One input to analyse: a file, or (later) a member of an archive or a section of an aggregated log.
+
+    An input knows how to read itself: ``head()`` gives the first decompressed bytes for sniffing, ``read(max_bytes)``
+    the bounded content. A plain file reads from ``path``; other inputs bring their own readers.
+    """
 
     path: Path
+    """The file on disk that holds this input (the archive, for a member)."""
     label: str
-    """Path relative to the analysed root, forward slashes."""
+    """Path relative to the analysed root, forward slashes: how the report names the input."""
     size: int
     skipped_reason: str | None = None
+    reader: Callable[[int], Read] | None = field(default=None, compare=False, repr=False)
+    """Reads the input bounded by a byte count; None: read ``path``."""
+    header: Callable[[], bytes] | None = field(default=None, compare=False, repr=False)
+    """The first bytes of the input; None: from ``path``."""
+
+    def head(self) -> bytes:
+        return self.header() if self.header is not None else head(self.path)
+
+    def read(self, max_bytes: int) -> Read:
+        return self.reader(max_bytes) if self.reader is not None else read_bounded(self.path, max_bytes)
 
 
 def common_root(paths: list[Path]) -> Path:

@@ -16,6 +16,9 @@ from logforensics.errors import InputError
 
 LINES_SCHEMA: dict[str, pl.DataType] = {"line_no": pl.Int64(), "line": pl.String()}
 
+# Content that polars' CSV reader takes for a compressed stream (gzip, zlib, zstd) and inflates on its own.
+_COMPRESSION_MAGIC = (b"\x1f\x8b", b"\x78\x01", b"\x78\x5e", b"\x78\x9c", b"\x78\xda", b"\x28\xb5\x2f\xfd")
+
 # Control bytes that real logs practically never contain, tried in order as the CSV separator.
 _SEPARATORS = ("\x1f", "\x1e", "\x1d", "\x1c", "\x01", "\x02", "\x03", "\x04", "\x05", "\x06", "\x07")
 
@@ -34,13 +37,12 @@ def read_lines(data: bytes, name: str) -> Lines:
     warnings: list[str] = []
     if data.startswith(b"\xef\xbb\xbf"):
         data = data[3:]
-    for separator in _SEPARATORS:
-        if separator.encode() in data:
-            continue
+    separator = next((s for s in _SEPARATORS if s.encode() not in data), None)
+    if separator is not None and not data.startswith(_COMPRESSION_MAGIC):
         frame = _read_with(data, separator, name)
-        break
     else:
-        # Every candidate byte occurs (a binary file): split without polars' CSV reader.
+        # Every candidate byte occurs (a binary file), or the bytes start like a compressed stream, which polars'
+        # CSV reader would try to inflate: split without it.
         warnings.append("binary content: lines split without the CSV reader")
         text = data.decode("utf-8", errors="replace")
         frame = pl.DataFrame({"line": text.split("\n")}, schema={"line": pl.String()})

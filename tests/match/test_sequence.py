@@ -18,7 +18,7 @@ T0 = dt.datetime(2024, 1, 1, 10, 0, tzinfo=dt.UTC)
 def events(*rows: tuple[int, str, dict[str, str]]) -> pl.DataFrame:
     data = []
     for line, (seconds, kind, keys) in enumerate(rows, start=1):
-        row: dict[str, object] = {name: None for name in EVENTS_SCHEMA}
+        row: dict[str, object] = dict.fromkeys(EVENTS_SCHEMA)
         row.update(ts=T0 + dt.timedelta(seconds=seconds), kind=kind, source="x.log", line=line, text=kind, **keys)
         data.append(row)
     return pl.DataFrame(data, schema=EVENTS_SCHEMA)

@@ -27,3 +27,9 @@ def test_binary_with_every_candidate_separator_still_splits() -> None:
     result = read_lines(data, "t")
     assert result.frame.height == 2
     assert result.warnings
+
+
+def test_text_that_starts_like_a_compressed_stream_is_not_inflated() -> None:
+    for data in (b"x^2 is a square\nnext\n", b"\x1f\x8b\x00\x00\nnext\n"):
+        frame = read_lines(data, "t").frame
+        assert frame["line"].to_list()[1] == "next"

@@ -11,7 +11,18 @@ from logforensics.parsers.lines import read_lines
 
 HEADER = b"2024-01-01 10:00:00,000 INFO  org.apache.flink.runtime.taskexecutor.TaskExecutor [] - "
 pieces = st.sampled_from(
-    [HEADER, b"\n", b"\r\n", b"\r", b"\x00", b"\xff\xfe", b"\tat a.B.c(B.java:1)\n", b"Caused by: x\n", b"\x1f", b"\xe4\xb8"]
+    [
+        HEADER,
+        b"\n",
+        b"\r\n",
+        b"\r",
+        b"\x00",
+        b"\xff\xfe",
+        b"\tat a.B.c(B.java:1)\n",
+        b"Caused by: x\n",
+        b"\x1f",
+        b"\xe4\xb8",
+    ]
 )
 chunks = st.lists(st.one_of(st.binary(max_size=40), pieces), max_size=40).map(b"".join)
 
