@@ -25,6 +25,7 @@ class SourceKind(StrEnum):
     FLINK_LOG = "flink_log"  # a Flink log whose role could not be told
     GC_LOG = "gc_log"
     STDOUT = "stdout"  # .out / .err: user prints, JVM crash output
+    EXCEPTION_TRACE = "exception_trace"  # a stack trace saved alone (text, or the REST API's exceptions JSON)
     UNKNOWN = "unknown"
 
     @property
@@ -134,6 +135,8 @@ KEY_COLUMNS: tuple[str, ...] = (
     "job_id",
     "job_name",
     "task",
+    "subtask",
+    "attempt",
     "checkpoint_id",
     "from_state",
     "to_state",
@@ -152,6 +155,17 @@ EVENTS_SCHEMA: dict[str, pl.DataType] = {
     **{key: pl.String() for key in KEY_COLUMNS},
     "value": pl.Float64(),  # a number the signal measures (pause_ms, gap seconds, checkpoint duration...)
     "text": pl.String(),  # the record's message (capped), shown as evidence
+}
+
+# Metrics found in logs (MemoryLogger, Slf4jReporter): one row per (time, source, scope, metric) sample.
+METRICS_SCHEMA: dict[str, pl.DataType] = {
+    "ts": UTC_MS,
+    "source": pl.String(),
+    "line": pl.Int64(),
+    "tm_id": pl.String(),  # the TaskManager the source belongs to, where known
+    "scope": pl.String(),  # e.g. "taskmanager", "<job>.<operator>.<subtask>", "MemoryLogger"
+    "metric": pl.String(),  # e.g. "heap_used_mb", "Status.JVM.CPU.Load", "backPressuredTimeMsPerSecond"
+    "value": pl.Float64(),
 }
 
 TEXT_CAP = 2000
@@ -222,6 +236,26 @@ class GcSummary:
 
 
 @dataclass(frozen=True)
+class ExceptionGroup:
+    """Exception traces with the same signature: class, root Caused-by and top frames, ids masked."""
+
+    signature: str
+    exception: str
+    """The outermost exception class and message (masked)."""
+    root_cause: str
+    """The innermost ``Caused by:`` class and message (masked), or the exception itself."""
+    count: int
+    first_ts: dt.datetime | None
+    last_ts: dt.datetime | None
+    example_source: str
+    example_line: int
+    example: str
+    """One full trace of the group (capped)."""
+    benign: bool = False
+    """Noise that Flink's own tests whitelist."""
+
+
+@dataclass(frozen=True)
 class Incident:
     start: dt.datetime | None
     end: dt.datetime | None
@@ -245,3 +279,5 @@ class Analysis:
     catalogue_version: str
     generated_at: dt.datetime
     command: str = ""
+    metrics: pl.DataFrame = field(default_factory=lambda: pl.DataFrame(schema=METRICS_SCHEMA), repr=False)
+    exceptions: tuple[ExceptionGroup, ...] = ()
