@@ -20,11 +20,24 @@ from logforensics.errors import InputError
 from logforensics.ingest.discover import DEFAULT_MAX_BYTES, Found, common_root, discover
 from logforensics.ingest.sniff import sniff
 from logforensics.match.findings import build_findings
-from logforensics.model import GC_EVENTS_SCHEMA, Analysis, Finding, GcSummary, Incident, SourceKind, SourceStats
-from logforensics.parsers.flink import FlinkParse, banner_facts, localize, parse_flink, parse_plain
+from logforensics.model import (
+    GC_EVENTS_SCHEMA,
+    RECORDS_SCHEMA,
+    Analysis,
+    Finding,
+    GcSummary,
+    Incident,
+    SourceKind,
+    SourceStats,
+)
+from logforensics.parsers.exceptions import group_exceptions
+from logforensics.parsers.flink import banner_facts
 from logforensics.parsers.gc import GcParse, parse_gc, summarize_gc
 from logforensics.parsers.lines import read_lines
+from logforensics.parsers.metrics import KEEP_LITERALS as METRICS_LITERALS
+from logforensics.parsers.metrics import extract_metrics
 from logforensics.resources import patterns_dir
+from logforensics.scan import ScanResult, keep_pattern, scan_source
 from logforensics.timeline import ParsedSource, assemble, classify_flink, source_tm_ids
 
 Progress = Callable[[str, int, int], None]
@@ -35,38 +48,61 @@ def load_default_catalogue(extra: Sequence[Path] = ()) -> Catalogue:
     return load_catalogue([patterns_dir(), *extra])
 
 
+# Literals that make a record worth parsing besides the signals' own: the startup banner (version, deployment).
+_BANNER_LITERALS = ("(Version: ", "ResourceManager", "Entrypoint", "EntryPoint", "TaskExecutor runner")
+
+
 @dataclass
 class _Parsed:
     found: Found
     kind: SourceKind
     layout: str | None
     warnings: tuple[str, ...] = ()
-    flink: FlinkParse | None = None
+    scan: ScanResult | None = None
     gc: GcParse | None = None
     lines: pl.DataFrame | None = None
     skipped_reason: str | None = None
 
 
-def _parse_one(found: Found, max_bytes: int) -> _Parsed:
+def _sniff(found: Found) -> _Parsed:
     if found.skipped_reason:
         return _Parsed(found, SourceKind.UNKNOWN, None, skipped_reason=found.skipped_reason)
     try:
         sniffed = sniff(found.label, found.head())
-        if sniffed.kind is SourceKind.UNKNOWN:
-            return _Parsed(found, sniffed.kind, None, skipped_reason=sniffed.reason)
-        read = found.read(max_bytes)
     except (InputError, OSError) as exc:
         return _Parsed(found, SourceKind.UNKNOWN, None, skipped_reason=f"cannot read: {exc}")
-    lines = read_lines(read.data, found.label)
-    warnings = read.warnings + lines.warnings
-    parsed = _Parsed(found, sniffed.kind, sniffed.layout, warnings=warnings)
-    if sniffed.kind is SourceKind.GC_LOG:
-        parsed.lines = lines.frame  # parsed once the TaskManager logs have given their time zone and start times
-    elif sniffed.kind is SourceKind.STDOUT:
-        parsed.flink = parse_plain(lines.frame, found.label)
-    else:
-        parsed.flink = parse_flink(lines.frame, found.label)
-    return parsed
+    if sniffed.kind is SourceKind.UNKNOWN:
+        return _Parsed(found, sniffed.kind, None, skipped_reason=sniffed.reason)
+    return _Parsed(found, sniffed.kind, sniffed.layout)
+
+
+def _read_gc(parsed: _Parsed, max_bytes: int) -> None:
+    try:
+        read = parsed.found.read(max_bytes)
+    except (InputError, OSError) as exc:
+        parsed.skipped_reason = f"cannot read: {exc}"
+        return
+    lines = read_lines(read.data, parsed.found.label)
+    parsed.warnings = read.warnings + lines.warnings
+    parsed.lines = lines.frame
+    parsed.gc = parse_gc(lines.frame, parsed.found.label, parsed.layout or "gc_unified")
+
+
+def _scan(parsed: _Parsed, keep: str, zone: str | dt.timedelta, max_bytes: int, date_hint: dt.date | None) -> None:
+    try:
+        parsed.scan = scan_source(
+            parsed.found,
+            parsed.layout,
+            keep=keep,
+            tz=zone,
+            max_bytes=max_bytes,
+            plain=parsed.kind is SourceKind.STDOUT,
+            date_hint=date_hint,
+        )
+    except (InputError, OSError) as exc:
+        parsed.skipped_reason = f"cannot read: {exc}"
+        return
+    parsed.warnings = tuple(parsed.scan.warnings)
 
 
 def _choose_tz(tz: str | None, gc_offsets: list[dt.timedelta]) -> tuple[str | dt.timedelta, str]:
@@ -105,57 +141,62 @@ def analyze(
         validate_tz(tz)
     catalogue = catalogue or load_default_catalogue(patterns)
     path_list = [Path(p) for p in paths]
-    found = discover(path_list, common_root(path_list) if all(p.exists() for p in path_list) else Path.cwd())
+    root = common_root(path_list) if all(p.exists() for p in path_list) else Path.cwd()
+    found = discover(path_list, root)
     if not found:
         raise InputError(f"{', '.join(map(str, path_list))}: no files to analyse")
-    parsed: list[_Parsed] = []
-    for index, item in enumerate(found):
-        parsed.append(_parse_one(item, max_bytes))
-        if progress:
-            progress("reading", index + 1, len(found))
+    parsed = [_sniff(item) for item in found]
 
-    # GC logs first without anchor: their time decorations tell the JVM's zone.
+    # GC logs first: their time decorations tell the JVM's zone, which naive Flink timestamps are read in.
     for p in parsed:
-        if p.kind is SourceKind.GC_LOG and p.lines is not None:
-            p.gc = parse_gc(p.lines, p.found.label, p.layout or "gc_unified")
+        if p.kind is SourceKind.GC_LOG and p.skipped_reason is None:
+            _read_gc(p, max_bytes)
     offsets = [p.gc.utc_offset for p in parsed if p.gc is not None and p.gc.utc_offset is not None]
     zone, tz_label = _choose_tz(tz, offsets)
-    sources: list[ParsedSource] = []
-    for p in parsed:
-        if p.flink is not None:
-            sources.append(ParsedSource(p.found.label, p.kind, records=localize(p.flink.records, zone)))
+
+    keep = keep_pattern([*(s.literal or "" for s in catalogue.signals.values()), *_BANNER_LITERALS, *METRICS_LITERALS])
+    logs = [p for p in parsed if p.skipped_reason is None and (p.kind.is_flink or p.kind is SourceKind.STDOUT)]
+    dated = [p for p in logs if p.layout != "time_only"]
+    for index, p in enumerate(dated + [p for p in logs if p.layout == "time_only"]):
+        if progress:
+            progress("reading", index + 1, len(logs))
+        _scan(p, keep, zone, max_bytes, _date_from_context(dated) if p.layout == "time_only" else None)
+    sources = [
+        ParsedSource(p.found.label, p.kind, records=p.scan.records, gaps=p.scan.gaps)
+        for p in logs
+        if p.scan is not None
+    ]
     if progress:
         progress("classifying", 0, 1)
     flink_events = classify_flink(sources, catalogue)
-    all_sources = sources + [ParsedSource(p.found.label, p.kind) for p in parsed if p.gc is not None]
-    owners = source_tm_ids(all_sources, flink_events)
+    gc_parsed = [p for p in parsed if p.gc is not None]
+    owners = source_tm_ids(sources + [ParsedSource(p.found.label, p.kind) for p in gc_parsed], flink_events)
 
     # Uptime-only GC logs: anchor them at the start of the TaskManager they belong to.
-    starts = _tm_starts(sources, owners)
-    for p in parsed:
+    starts = _tm_starts(logs, owners)
+    for p in gc_parsed:
         if p.gc is not None and p.gc.jvm_start is None and p.lines is not None:
             hint = starts.get(owners.get(p.found.label, ""))
             if hint is not None:
                 p.gc = parse_gc(p.lines, p.found.label, p.layout or "gc_unified", jvm_start_hint=hint)
-    gc_sources = [ParsedSource(p.found.label, p.kind, gc_events=p.gc.events) for p in parsed if p.gc is not None]
+    gc_sources = [ParsedSource(p.found.label, p.kind, gc_events=p.gc.events) for p in gc_parsed if p.gc]
     events = assemble(flink_events, gc_sources, owners, catalogue)
     if progress:
         progress("matching", 0, 1)
-    available = _available_signals(catalogue, parsed)
-    findings = build_findings(catalogue, events, available)
+    findings = build_findings(catalogue, events, _available_signals(catalogue, parsed))
 
-    stats = tuple(_stats(p, sources, tz_label) for p in parsed)
+    stats = tuple(_stats(p, tz_label) for p in parsed)
     gc_summaries = tuple(
-        _with_tm(summarize_gc(p.gc, p.found.label), owners.get(p.found.label)) for p in parsed if p.gc is not None
+        _with_tm(summarize_gc(p.gc, p.found.label), owners.get(p.found.label)) for p in gc_parsed if p.gc
     )
-    all_records = [s.records for s in sources if s.records is not None]
-    facts = banner_facts(pl.concat(all_records, how="vertical") if all_records else None)
+    frames = [s.records for s in sources if s.records is not None and s.records.height]
+    all_records = pl.concat(frames, how="vertical") if frames else pl.DataFrame(schema=RECORDS_SCHEMA)
+    facts = banner_facts(all_records)
     gc_events = (
-        pl.concat([p.gc.events for p in parsed if p.gc is not None], how="vertical")
-        if any(p.gc for p in parsed)
+        pl.concat([p.gc.events for p in gc_parsed if p.gc], how="vertical")
+        if gc_parsed
         else pl.DataFrame(schema=GC_EVENTS_SCHEMA)
     )
-    root = common_root(path_list)
     return Analysis(
         root=str(root),
         inputs=tuple(str(p) for p in path_list),
@@ -168,7 +209,15 @@ def analyze(
         catalogue_version=catalogue.version,
         generated_at=now or dt.datetime.now(dt.UTC),
         command=command,
+        metrics=extract_metrics(all_records, owners),
+        exceptions=group_exceptions(all_records),
     )
+
+
+def _date_from_context(dated: list[_Parsed]) -> dt.date | None:
+    """The date of logs that write only the time of day: the first date the other logs of the incident show."""
+    firsts = [p.scan.first_ts for p in dated if p.scan is not None and p.scan.first_ts is not None]
+    return min(firsts).date() if firsts else None
 
 
 def _with_tm(summary: GcSummary, tm_id: str | None) -> GcSummary:
@@ -177,14 +226,14 @@ def _with_tm(summary: GcSummary, tm_id: str | None) -> GcSummary:
     return replace(summary, tm_id=tm_id)
 
 
-def _tm_starts(sources: list[ParsedSource], owners: dict[str, str]) -> dict[str, dt.datetime]:
+def _tm_starts(logs: list[_Parsed], owners: dict[str, str]) -> dict[str, dt.datetime]:
     """UTC time of the first record of each TaskManager log, by TaskManager id: the JVM start, give or take."""
     starts: dict[str, dt.datetime] = {}
-    for source in sources:
-        tm_id = owners.get(source.path)
-        if source.kind is not SourceKind.FLINK_TASKMANAGER or tm_id is None or source.records is None:
+    for p in logs:
+        tm_id = owners.get(p.found.label)
+        if p.kind is not SourceKind.FLINK_TASKMANAGER or tm_id is None or p.scan is None:
             continue
-        first = source.records.select(pl.col("ts").min()).item()
+        first = p.scan.first_ts
         if first is not None and (tm_id not in starts or first < starts[tm_id]):
             starts[tm_id] = first
     return starts
@@ -203,7 +252,7 @@ def _available_signals(catalogue: Catalogue, parsed: list[_Parsed]) -> set[str]:
     return available
 
 
-def _stats(p: _Parsed, sources: list[ParsedSource], tz_label: str) -> SourceStats:
+def _stats(p: _Parsed, tz_label: str) -> SourceStats:
     if p.skipped_reason is not None:
         return SourceStats(p.found.label, p.kind, p.layout, skipped_reason=p.skipped_reason)
     if p.gc is not None:
@@ -219,21 +268,18 @@ def _stats(p: _Parsed, sources: list[ParsedSource], tz_label: str) -> SourceStat
             tz_used="from the log (time decoration)" if p.gc.utc_offset is not None else "uptime only",
             warnings=p.warnings + p.gc.warnings,
         )
-    assert p.flink is not None
-    records = next((s.records for s in sources if s.path == p.found.label), None)
-    first = last = None
-    if records is not None and records.height:
-        first, last = records.select(pl.col("ts").min().alias("first"), pl.col("ts").max().alias("last")).row(0)
+    assert p.scan is not None
+    zone = {"json": "from the log (zoned timestamps)", "time_only": f"{tz_label}; date taken from context"}
     return SourceStats(
         p.found.label,
         p.kind,
         p.layout,
-        lines=p.flink.lines,
-        records=p.flink.records.height,
-        unparsed_lines=p.flink.unparsed_lines,
-        first_ts=first,
-        last_ts=last,
-        tz_used=tz_label if p.kind is not SourceKind.STDOUT else None,
+        lines=p.scan.lines,
+        records=p.scan.records_total,
+        unparsed_lines=p.scan.unparsed_lines,
+        first_ts=p.scan.first_ts,
+        last_ts=p.scan.last_ts,
+        tz_used=None if p.kind is SourceKind.STDOUT else zone.get(p.layout or "", tz_label),
         warnings=p.warnings,
     )
 

@@ -8,6 +8,7 @@ from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
 
+import polars as pl
 import typer
 
 from logforensics import __version__, api
@@ -115,7 +116,7 @@ def analyze(
             write_json(analysis, json_path)
     except LogforensicsError as exc:
         raise _fail(str(exc), exc.exit_code) from None
-    except Exception as exc:
+    except (Exception, pl.exceptions.PanicException) as exc:  # a polars panic is not an Exception
         if debug:
             raise
         raise _fail(f"internal error: {exc!r} (run with --debug for the traceback)") from None

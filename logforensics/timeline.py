@@ -36,6 +36,8 @@ class ParsedSource:
     """RECORDS_SCHEMA for Flink logs and stdout."""
     gc_events: pl.DataFrame | None = None
     """GC_EVENTS_SCHEMA for GC logs."""
+    gaps: pl.DataFrame | None = None
+    """Silences in the log (scan.GAPS_SCHEMA): ts before, ts after, line after, seconds."""
 
 
 def _source_kind_of(signal: Signal) -> list[str]:
@@ -141,6 +143,54 @@ def classify_gc(gc_events: pl.DataFrame, signals: Iterable[Signal]) -> pl.DataFr
     return pl.concat(frames, how="vertical_relaxed").cast(EVENTS_SCHEMA)  # type: ignore[arg-type]
 
 
+def classify_gaps(sources: list[ParsedSource], signals: Iterable[Signal]) -> pl.DataFrame:
+    """Events for silences in TaskManager logs, placed at the end of the silence (the TaskManager wrote again, so
+    it was alive). Only TaskManager logs: a quiet JobManager is normal, and its events would carry no TaskManager to
+    join on."""
+    frames: list[pl.DataFrame] = []
+    for signal in signals:
+        if signal.gap is None:
+            continue
+        for source in sources:
+            if source.kind is not SourceKind.FLINK_TASKMANAGER or source.gaps is None or source.gaps.height == 0:
+                continue
+            rows = source.gaps.filter(pl.col("seconds") >= signal.gap.min_seconds)
+            if rows.height == 0:
+                continue
+            frames.append(
+                rows.select(
+                    pl.col("ts_after").alias("ts"),  # when the TaskManager wrote again: it was alive, not dead
+                    pl.lit("exact").alias("ts_quality"),
+                    pl.lit(source.path).alias("source"),
+                    pl.lit(str(source.kind)).alias("source_kind"),
+                    pl.col("line"),
+                    pl.lit(signal.id).alias("kind"),
+                    pl.lit(str(signal.family)).alias("family"),
+                    pl.lit(None, dtype=pl.String).alias("level"),
+                    *[pl.lit(None, dtype=pl.String).alias(key) for key in KEY_COLUMNS],
+                    pl.col("seconds").alias("value"),
+                    pl.concat_str(
+                        [
+                            pl.lit("No log line for "),
+                            pl.col("seconds").round(1).cast(pl.String),
+                            pl.lit(" s: from "),
+                            pl.col("ts").dt.strftime("%Y-%m-%d %H:%M:%S%.3f UTC"),
+                            pl.lit(" (line "),
+                            pl.col("line_before").cast(pl.String),
+                            pl.lit(") to "),
+                            pl.col("ts_after").dt.strftime("%H:%M:%S%.3f UTC"),
+                            pl.lit(" (line "),
+                            pl.col("line").cast(pl.String),
+                            pl.lit("). A frozen JVM (GC pause, swap, CPU starvation) writes nothing."),
+                        ]
+                    ).alias("text"),
+                )
+            )
+    if not frames:
+        return _empty_events()
+    return pl.concat(frames, how="vertical_relaxed").cast(EVENTS_SCHEMA)  # type: ignore[arg-type]
+
+
 def normalize_keys(events: pl.DataFrame) -> pl.DataFrame:
     """One spelling per entity: strip ``(host:port)`` metadata, drop non-ids, derive container and pod from tm_id."""
     tm = pl.col("tm_id").str.replace(r"\(.*\)$", "").str.strip_chars(".,'\"")
@@ -199,9 +249,10 @@ def classify_flink(sources: list[ParsedSource], catalogue: Catalogue) -> pl.Data
         for s in sources
         if s.records is not None and s.records.height
     ]
-    if not record_frames:
-        return _empty_events()
-    return normalize_keys(classify_records(pl.concat(record_frames, how="vertical"), catalogue.signals.values()))
+    parts = [classify_gaps(sources, catalogue.signals.values())]
+    if record_frames:
+        parts.append(classify_records(pl.concat(record_frames, how="vertical"), catalogue.signals.values()))
+    return normalize_keys(pl.concat(parts, how="vertical"))
 
 
 def assemble(

@@ -23,6 +23,7 @@ from logforensics.catalogue.model import (
     Cause,
     CauseTest,
     Family,
+    GapPredicate,
     GcPredicate,
     SearchIn,
     Sequence,
@@ -64,6 +65,7 @@ _SIGNAL_KEYS: dict[str, tuple[type | tuple[type, ...], bool]] = {
     "value_group": (str, False),
     "benign": (bool, False),
     "gc": (dict, False),
+    "gap": (dict, False),
     "samples": (list, False),
     "misses": (list, False),
 }
@@ -71,6 +73,9 @@ _GC_KEYS: dict[str, tuple[type | tuple[type, ...], bool]] = {
     "min_pause_ms": ((int, float), False),
     "full_only": (bool, False),
     "pauses_only": (bool, False),
+}
+_GAP_KEYS: dict[str, tuple[type | tuple[type, ...], bool]] = {
+    "min_seconds": ((int, float), True),
 }
 _CAUSE_KEYS: dict[str, tuple[type | tuple[type, ...], bool]] = {
     "id": (str, True),
@@ -231,6 +236,7 @@ def _load_signal(file: _File, data: dict[str, Any]) -> Signal | None:
     search_in = data.get("search_in", "text")
     ok &= _enum(file, "search_in", search_in, [s.value for s in SearchIn])
     gc: GcPredicate | None = None
+    gap: GapPredicate | None = None
     groups: tuple[str, ...] = ()
     pattern = data.get("regex")
     if "gc" in sources:
@@ -243,6 +249,11 @@ def _load_signal(file: _File, data: dict[str, Any]) -> Signal | None:
                 full_only=data["gc"].get("full_only", False),
                 pauses_only=data["gc"].get("pauses_only", True),
             )
+        else:
+            ok = False
+    elif "gap" in data:
+        if file.check_table(data["gap"], _GAP_KEYS, "[gap]"):
+            gap = GapPredicate(min_seconds=float(data["gap"]["min_seconds"]))
         else:
             ok = False
     else:
@@ -270,7 +281,7 @@ def _load_signal(file: _File, data: dict[str, Any]) -> Signal | None:
     if data.get("value_group") and data["value_group"] not in groups:
         file.error("value_group", f"value_group '{data['value_group']}' is not a named group of the regex")
         ok = False
-    if gc is None and not data.get("samples"):
+    if gc is None and gap is None and not data.get("samples"):
         file.error("samples", "a line signal needs at least one real sample line in 'samples'")
         ok = False
     if not ok:
@@ -288,6 +299,7 @@ def _load_signal(file: _File, data: dict[str, Any]) -> Signal | None:
         levels=_strings(file, "levels", data.get("levels", [])),
         value_group=data.get("value_group"),
         gc=gc,
+        gap=gap,
         benign=data.get("benign", False),
         description=data.get("description", ""),
         samples=_strings(file, "samples", data.get("samples", [])),

@@ -50,6 +50,13 @@ class GcPredicate:
 
 
 @dataclass(frozen=True)
+class GapPredicate:
+    """A silence in a TaskManager's log: no record for at least ``min_seconds``."""
+
+    min_seconds: float
+
+
+@dataclass(frozen=True)
 class Signal:
     id: str
     title: str
@@ -68,6 +75,7 @@ class Signal:
     value_group: str | None = None
     """A named group whose number becomes the event's ``value``."""
     gc: GcPredicate | None = None
+    gap: GapPredicate | None = None
     benign: bool = False
     """Noise that Flink's own tests whitelist: shown as context, never a cause on its own."""
     description: str = ""

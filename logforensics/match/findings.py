@@ -40,14 +40,15 @@ def _summary(template: str, keys: dict[str, str]) -> str:
 
 
 def _evidence(events: Iterable[Event]) -> tuple[Evidence, ...]:
-    seen: set[tuple[str, int, str]] = set()
-    out: list[Evidence] = []
+    by_line: dict[tuple[str, int], Evidence] = {}
     for e in events:
-        key = (e["source"], e["line"], e["kind"])
-        if key in seen:
-            continue
-        seen.add(key)
-        out.append(Evidence(source=e["source"], line=e["line"], ts=e["ts"], text=e["text"] or "", signal=e["kind"]))
+        key = (e["source"], e["line"])
+        known = by_line.get(key)
+        if known is None:
+            by_line[key] = Evidence(e["source"], e["line"], e["ts"], e["text"] or "", signal=e["kind"])
+        elif e["kind"] not in known.signal.split(", "):  # one line, several meanings: one evidence row
+            by_line[key] = replace(known, signal=f"{known.signal}, {e['kind']}")
+    out = list(by_line.values())
     out.sort(key=lambda ev: (ev.ts or dt.datetime.max.replace(tzinfo=dt.UTC), ev.source, ev.line))
     return tuple(out[:MAX_EVIDENCE])
 
@@ -72,13 +73,23 @@ def _corroboration(cause: Cause, match: Match, events: pl.DataFrame) -> list[Eve
         pl.col("ts").is_between(window_start, window_end),
     ).to_dicts()
     for signal in cause.corroborate:
-        for row in rows:
-            if row["kind"] == signal and all(
-                row.get(k) is None or k not in match.keys or row[k] == match.keys[k] for k in cause.sequence.by
-            ):
-                found.append(row)
-                break
+        candidates = [
+            row
+            for row in rows
+            if row["kind"] == signal
+            and all(row.get(k) is None or k not in match.keys or row[k] == match.keys[k] for k in cause.sequence.by)
+        ]
+        if candidates:  # the one closest to the matched sequence
+            found.append(min(candidates, key=lambda row: _distance(row["ts"], match.first_ts, match.last_ts)))
     return found
+
+
+def _distance(ts: dt.datetime, start: dt.datetime, end: dt.datetime) -> dt.timedelta:
+    if ts < start:
+        return start - ts
+    if ts > end:
+        return ts - end
+    return dt.timedelta(0)
 
 
 def _why(cause: Cause, match: Match, corroborating: list[Event], count: int) -> str:

@@ -9,14 +9,18 @@ This runs in Python over the classified events only (thousands, not millions of 
   with every bound key it carries; an event that lacks a key binds it.
 - ``absent``: a compatible event of these signals between the first and the last step voids the match.
 - ``until``: a compatible event of these signals before a step is found resets the partial match.
-- Matches do not overlap: the next one starts after the previous one's last event. Repeats are counted by the
-  caller, not reported as separate findings.
+- Matches do not overlap: the next one starts after the previous one's last event and after its ``maxspan``, so
+  what repeats within a rule's span counts once. Repeats are counted by the caller, not reported as separate findings.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import heapq
+from bisect import bisect_left, bisect_right
+from collections.abc import Iterator
 from dataclasses import dataclass, field
+from itertools import islice
 from typing import Any
 
 import polars as pl
@@ -64,35 +68,83 @@ def relevant_signals(cause: Cause) -> set[str]:
     return {s.signal for s in seq.steps} | set(seq.absent) | set(seq.until) | set(cause.corroborate)
 
 
+class _Index:
+    """Events by signal, and by signal and key value, each sorted by time: a window is two bisections, so matching
+    stays fast when a restart loop repeats the same events thousands of times."""
+
+    def __init__(self, rows: list[Event], by: tuple[str, ...]) -> None:
+        self.by = by
+        self.lists: dict[tuple[str, str, str | None], tuple[list[dt.datetime], list[Event]]] = {}
+        for row in rows:  # rows arrive sorted by time
+            self._add((row["kind"], "", None), row)
+            for key in by:
+                self._add((row["kind"], key, row.get(key)), row)
+
+    def _add(self, slot: tuple[str, str, str | None], row: Event) -> None:
+        times, events = self.lists.setdefault(slot, ([], []))
+        times.append(row["ts"])
+        events.append(row)
+
+    def has(self, signal: str) -> bool:
+        return (signal, "", None) in self.lists
+
+    def all(self, signal: str) -> list[Event]:
+        return self.lists.get((signal, "", None), ([], []))[1]
+
+    def window(
+        self, signal: str, start: dt.datetime, end: dt.datetime, keys: dict[str, str], keyed: bool
+    ) -> Iterator[Event]:
+        """Events of ``signal`` with start <= ts <= end (in time order) that agree with ``keys``."""
+        bound = next((k for k in self.by if k in keys), None) if keyed else None
+        # With a bound key: the events with that value, and the events that do not carry the key at all.
+        slots: list[tuple[str, str, str | None]] = (
+            [(signal, "", None)] if bound is None else [(signal, bound, keys[bound]), (signal, bound, None)]
+        )
+        ranges = []
+        for slot in slots:
+            times, events = self.lists.get(slot, ([], []))
+            ranges.append(events[bisect_left(times, start) : bisect_right(times, end)])
+        merged = heapq.merge(*ranges, key=lambda e: (e["ts"], e["source"], e["line"])) if len(ranges) > 1 else ranges[0]
+        for event in merged:
+            if not keyed or _compatible(event, keys, self.by):
+                yield event
+
+
 def find_matches(cause: Cause, events: pl.DataFrame) -> list[Match]:
     """Every non-overlapping match of ``cause`` in ``events`` (EVENTS_SCHEMA, any order)."""
+    seq = cause.sequence
+    required = [s.signal for s in seq.steps if not s.optional]
     wanted = relevant_signals(cause)
+    present = set(events.filter(pl.col("kind").is_in(list(wanted)))["kind"].unique().to_list())
+    if not set(required) <= present:
+        return []
     rows = (
         events.filter(pl.col("kind").is_in(list(wanted)), pl.col("ts").is_not_null())
         .sort(["ts", "source", "line"])
         .to_dicts()
     )
-    by_kind: dict[str, list[Event]] = {}
-    for row in rows:
-        by_kind.setdefault(row["kind"], []).append(row)
-    seq = cause.sequence
+    index = _Index(rows, seq.by)
     first_step = next(s for s in seq.steps if not s.optional)
     leading_optional = seq.steps[: seq.steps.index(first_step)]
     matches: list[Match] = []
     not_before: dt.datetime | None = None
-    for start in by_kind.get(first_step.signal, []):
+    for start in index.all(first_step.signal):
         if not_before is not None and start["ts"] <= not_before:
             continue
-        match = _match_from(cause, start, by_kind, leading_optional)
+        match = _match_from(cause, start, index, leading_optional)
         if match is not None:
             matches.append(match)
-            not_before = match.last_ts
+            # What repeats within the rule's own span is the same occurrence (five task failures quoting one
+            # heartbeat timeout are one lost TaskManager), so the next match starts after both.
+            not_before = max(match.last_ts, match.first_ts + seq.maxspan)
     return matches
 
 
-def _match_from(
-    cause: Cause, start: Event, by_kind: dict[str, list[Event]], leading_optional: tuple[Step, ...]
-) -> Match | None:
+def _take(events: Iterator[Event], count: int) -> list[Event]:
+    return list(islice(events, count))
+
+
+def _match_from(cause: Cause, start: Event, index: _Index, leading_optional: tuple[Step, ...]) -> Match | None:
     seq = cause.sequence
     first_index = len(leading_optional)
     first_step = seq.steps[first_index]
@@ -100,61 +152,50 @@ def _match_from(
     match = Match(cause.id, keys)
     # Leading optional steps may precede the start (e.g. a GC pause before the heartbeat timeout it causes).
     for step in leading_optional:
-        found = [
-            e
-            for e in by_kind.get(step.signal, [])
-            if start["ts"] - seq.maxspan <= e["ts"] <= start["ts"] + seq.clock_skew
-            and (not step.keyed or _compatible(e, match.keys, seq.by))
-        ]
+        found = _take(
+            index.window(step.signal, start["ts"] - seq.maxspan, start["ts"] + seq.clock_skew, match.keys, step.keyed),
+            step.min_count,
+        )
         if len(found) >= step.min_count:
-            match.steps.append((step, found[: step.min_count]))
+            match.steps.append((step, found))
             if step.keyed:
                 match.keys = _bind(match.keys, found[0], seq.by)
     # The first required step needs min_count events starting at `start`.
-    first_events = [
-        e
-        for e in by_kind.get(first_step.signal, [])
-        if start["ts"] <= e["ts"] <= start["ts"] + seq.maxspan
-        and (not first_step.keyed or _compatible(e, keys, seq.by))
-    ]
+    deadline = start["ts"] + seq.maxspan
+    first_events = _take(
+        index.window(first_step.signal, start["ts"], deadline, keys, first_step.keyed), first_step.min_count
+    )
     if len(first_events) < first_step.min_count:
         return None
-    match.steps.append((first_step, first_events[: first_step.min_count]))
-    previous = first_events[first_step.min_count - 1]["ts"]
-    deadline = start["ts"] + seq.maxspan
+    match.steps.append((first_step, first_events))
+    previous = first_events[-1]["ts"]
     for step in seq.steps[first_index + 1 :]:
-        found = [
-            e
-            for e in by_kind.get(step.signal, [])
-            if previous - seq.clock_skew <= e["ts"] <= deadline
-            and (not step.keyed or _compatible(e, match.keys, seq.by))
-        ]
-        if len(found) < step.min_count:
+        taken = _take(
+            index.window(step.signal, previous - seq.clock_skew, deadline, match.keys, step.keyed), step.min_count
+        )
+        if len(taken) < step.min_count:
             if step.optional:
                 continue
             return None
-        taken = found[: step.min_count]
         step_ts = taken[-1]["ts"]
-        if _interrupted(seq.until, by_kind, match.keys, seq.by, previous, step_ts):
+        if _interrupted(seq.until, index, match.keys, previous, step_ts):
             return None
         match.steps.append((step, taken))
         if step.keyed:
             for event in taken:
                 match.keys = _bind(match.keys, event, seq.by)
         previous = max(previous, step_ts)
-    if _interrupted(seq.absent, by_kind, match.keys, seq.by, match.first_ts, match.last_ts):
+    if _interrupted(seq.absent, index, match.keys, match.first_ts, match.last_ts):
         return None
     return match
 
 
 def _interrupted(
-    signals: tuple[str, ...],
-    by_kind: dict[str, list[Event]],
-    keys: dict[str, str],
-    by: tuple[str, ...],
-    start: dt.datetime,
-    end: dt.datetime,
+    signals: tuple[str, ...], index: _Index, keys: dict[str, str], start: dt.datetime, end: dt.datetime
 ) -> bool:
+    """A compatible event of ``signals`` strictly between ``start`` and ``end``."""
     return any(
-        start < e["ts"] < end and _compatible(e, keys, by) for signal in signals for e in by_kind.get(signal, [])
+        event["ts"] > start and event["ts"] < end
+        for signal in signals
+        for event in index.window(signal, start, end, keys, keyed=True)
     )

@@ -21,84 +21,252 @@ from dataclasses import dataclass
 import polars as pl
 
 from logforensics.model import RECORDS_SCHEMA
+from logforensics.parsers.layouts import LAYOUTS, Layout, sniff_layout
 
-LEVELS = ("TRACE", "DEBUG", "INFO", "WARN", "WARNING", "ERROR", "FATAL")
-
-# A header: date, time with millis, then a level. Anchored, so polars rejects non-headers after a few bytes.
-HEADER_RE = r"^\d{4}-\d\d-\d\d[ T]\d\d:\d\d:\d\d[,.]\d{3}\s+(?:TRACE|DEBUG|INFO|WARN|WARNING|ERROR|FATAL)\b"
-_TS_WIDTH = 23  # len("2020-04-01 10:00:00,123")
-
-# What follows the level: an optional [thread] token, the logger, an optional NDC/MDC token, " - ", the message.
-_LOGGER_RE = r"^(?:\[[^\]]*\]\s+)?([^\s\[\]]+)"
+__all__ = [
+    "ChunkParse",
+    "FlinkParse",
+    "banner_facts",
+    "localize",
+    "parse_flink",
+    "parse_flink_lines",
+    "parse_plain",
+    "sniff_layout",
+]
 
 
 @dataclass(frozen=True)
 class FlinkParse:
     records: pl.DataFrame
-    """RECORDS_SCHEMA; ``ts`` filled in by :func:`localize`."""
+    """RECORDS_SCHEMA; ``ts`` filled in by :func:`localize` (already filled for layouts that carry a zone)."""
     lines: int
     unparsed_lines: int
     """Lines before the first record header."""
 
 
-def sniff_layout(head: str) -> str | None:
-    """``log4j2`` / ``log4j1`` when the head holds Flink-style header lines, else None."""
-    frame = pl.DataFrame({"line": head.splitlines()[:400]}, schema={"line": pl.String()})
-    headers = frame.filter(pl.col("line").str.contains(HEADER_RE))
-    if headers.height == 0:
-        return None
-    with_ndc = headers.filter(pl.col("line").str.contains(r"\S \[[^\]]*\] - ")).height
-    return "log4j2" if with_ndc * 2 >= headers.height else "log4j1"
+@dataclass(frozen=True)
+class ChunkParse:
+    """A chunk of a log: every record's time, and the fully parsed records the caller keeps."""
+
+    records: pl.DataFrame
+    """RECORDS_SCHEMA: every record, or with ``keep`` only the candidates."""
+    times: pl.DataFrame
+    """``line``, ``ts_local``, ``ts`` (zoned layouts only) and ``level`` of every record."""
+    records_total: int
+    unparsed_lines: int
 
 
-def parse_flink(lines: pl.DataFrame, source: str) -> FlinkParse:
-    """Group ``lines`` (``line_no``, ``line``) into records. Timestamps stay naive in ``ts_local``."""
-    total = lines.height
-    if total == 0:
-        return FlinkParse(pl.DataFrame(schema=RECORDS_SCHEMA), 0, 0)
-    marked = lines.with_columns(is_header=pl.col("line").str.contains(HEADER_RE)).with_columns(
+def parse_flink(
+    lines: pl.DataFrame, source: str, layout: str = "log4j2", *, date_hint: dt.date | None = None
+) -> FlinkParse:
+    """Group ``lines`` (``line_no``, ``line``) into records of ``layout``. ``date_hint``: the date of the first record
+    for layouts whose timestamps have no date (default 1970-01-01: times and spans stay right, the date does not)."""
+    parsed = parse_flink_lines(lines, source, layout, date_hint=date_hint)
+    return FlinkParse(parsed.records, lines.height, parsed.unparsed_lines)
+
+
+def parse_flink_lines(
+    lines: pl.DataFrame,
+    source: str,
+    layout: str = "log4j2",
+    *,
+    keep: str | None = None,
+    date_hint: dt.date | None = None,
+) -> ChunkParse:
+    """Records of ``lines``; with ``keep`` (a regex) fully parse only the records that hold a match in any of their
+    lines, and every multi-line record. Line numbers are taken from ``line_no`` as given."""
+    if lines.height == 0:
+        return ChunkParse(pl.DataFrame(schema=RECORDS_SCHEMA), pl.DataFrame(schema=_TIMES_SCHEMA), 0, 0)
+    spec = LAYOUTS[layout]
+    marked = lines.with_columns(is_header=pl.col("line").str.contains(spec.header)).with_columns(
         record=pl.col("is_header").cast(pl.Int64).cum_sum()
     )
     unparsed = int(marked.select((pl.col("record") == 0).sum()).item())
-    details = (
-        marked.filter(~pl.col("is_header") & (pl.col("record") > 0))
-        .group_by("record", maintain_order=True)
-        .agg(detail=pl.col("line").str.join("\n"))
-    )
+    last_line = int(lines["line_no"].max() or 0)  # type: ignore[arg-type]
     headers = marked.filter(pl.col("is_header")).select("record", "line_no", "line")
-    after_ts = pl.col("line").str.slice(_TS_WIDTH).str.strip_chars_start()
-    level = after_ts.str.extract(r"^([A-Z]+)", 1)
+    continuation = marked.filter(~pl.col("is_header") & (pl.col("record") > 0))
+    if layout in ("json", "generic"):
+        fields = _json_fields(headers) if layout == "json" else _generic_fields(headers)
+        times = fields.select(pl.col("line_no").alias("line"), "ts_local", "ts", "level")
+    else:
+        fields = headers.with_columns(ts_local=_timestamp(spec, date_hint), level=_quick_level(spec))
+        times = fields.select(
+            pl.col("line_no").alias("line"), "ts_local", pl.lit(None, dtype=RECORDS_SCHEMA["ts"]).alias("ts"), "level"
+        )
+    if keep is not None:
+        wanted = pl.concat(
+            [
+                marked.filter(pl.col("record") > 0, pl.col("line").str.contains(keep)).select("record"),
+                continuation.select("record"),
+            ]
+        )["record"].unique()
+        fields = fields.filter(pl.col("record").is_in(wanted.implode()))
+        continuation = continuation.filter(pl.col("record").is_in(wanted.implode()))
+    if layout not in ("json", "generic"):
+        fields = _text_fields(fields, spec)
+    details = continuation.group_by("record", maintain_order=True).agg(detail=pl.col("line").str.join("\n"))
+    if "_trace" in fields.columns:  # JSON layouts carry the stack trace in a field
+        details = (
+            fields.select("record", detail=pl.col("_trace"))
+            .filter(pl.col("detail").is_not_null())
+            .vstack(details.cast({"detail": pl.String}))
+            .unique("record", keep="first", maintain_order=True)
+        )
+    next_header = headers.select("record", next_line=pl.col("line_no").shift(-1).fill_null(last_line + 1))
     records = (
-        headers.with_columns(
-            ts_local=pl.col("line")
-            .str.slice(0, _TS_WIDTH)
-            .str.replace("T", " ", literal=True)
-            .str.replace(".", ",", literal=True)
-            .str.to_datetime("%Y-%m-%d %H:%M:%S,%3f", time_unit="ms", strict=False),
-            level=level.str.replace("WARNING", "WARN", literal=True),
-            rest=after_ts.str.slice(level.str.len_chars()).str.strip_chars_start(),
-        )
+        fields.join(details, on="record", how="left")
+        .join(next_header, on="record", how="left")
         .with_columns(
-            split=pl.col("rest").str.splitn(" - ", 2),
-        )
-        .with_columns(
-            head=pl.col("split").struct.field("field_0"),
-            tail=pl.col("split").struct.field("field_1"),
-        )
-        .with_columns(
-            logger=pl.when(pl.col("tail").is_not_null()).then(pl.col("head").str.extract(_LOGGER_RE, 1)),
-            message=pl.coalesce(pl.col("tail"), pl.col("rest")),
-        )
-        .join(details, on="record", how="left")
-        .with_columns(
-            n_lines=(pl.col("line_no").shift(-1).fill_null(total + 1) - pl.col("line_no")).cast(pl.Int64),
+            n_lines=(pl.col("next_line") - pl.col("line_no")).cast(pl.Int64),
             source=pl.lit(source),
-            ts=pl.lit(None, dtype=RECORDS_SCHEMA["ts"]),
             line=pl.col("line_no"),
         )
         .select(list(RECORDS_SCHEMA))
+        .cast(RECORDS_SCHEMA)  # type: ignore[arg-type]
     )
-    return FlinkParse(records, total, unparsed)
+    return ChunkParse(records, times.cast(_TIMES_SCHEMA), headers.height, unparsed)  # type: ignore[arg-type]
+
+
+_TIMES_SCHEMA: dict[str, pl.DataType] = {
+    "line": pl.Int64(),
+    "ts_local": pl.Datetime("ms"),
+    "ts": RECORDS_SCHEMA["ts"],
+    "level": pl.String(),
+}
+
+
+def _timestamp(spec: Layout, date_hint: dt.date | None) -> pl.Expr:
+    stamp = pl.col("line").str.slice(0, spec.ts_width)
+    if spec.ts_format.endswith("%.3f"):
+        stamp = stamp.str.replace(",", ".", literal=True)
+    if spec.date_from_context:
+        return _time_only(stamp, spec.ts_format, date_hint)
+    return stamp.str.to_datetime(spec.ts_format, time_unit="ms", strict=False)
+
+
+def _quick_level(spec: Layout) -> pl.Expr:
+    """The level from a short slice after the timestamp (skipping logback's [thread])."""
+    head = pl.col("line").str.slice(spec.ts_width, 120).str.strip_chars_start()
+    head = (
+        pl.when(head.str.starts_with("["))
+        .then(head.str.slice(head.str.find("] ", literal=True) + 2).str.strip_chars_start())
+        .otherwise(head)
+    )
+    return _level(head.str.slice(0, head.str.find(" ", literal=True)))
+
+
+def _level(expr: pl.Expr) -> pl.Expr:
+    return pl.when(expr == "WARNING").then(pl.lit("WARN")).when(expr == "SEVERE").then(pl.lit("ERROR")).otherwise(expr)
+
+
+def _text_fields(headers: pl.DataFrame, spec: Layout) -> pl.DataFrame:
+    """``[thread]? LEVEL [thread]? logger [ndc]? - message`` after the timestamp, found with str.find and slices."""
+    line = pl.col("line")
+    dash = line.str.find(" - ", literal=True)
+    head = (
+        pl.when(dash.is_not_null())
+        .then(line.str.slice(spec.ts_width, dash - spec.ts_width))
+        .otherwise(line.str.slice(spec.ts_width))
+        .str.strip_chars()
+    )
+    frame = headers.with_columns(_dash=dash, _head=head)
+    # logback puts the thread before the level
+    frame = frame.with_columns(
+        _head=pl.when(pl.col("_head").str.starts_with("["))
+        .then(pl.col("_head").str.slice(pl.col("_head").str.find("] ", literal=True) + 2).str.strip_chars_start())
+        .otherwise(pl.col("_head"))
+    )
+    space = pl.col("_head").str.find(" ", literal=True).fill_null(pl.col("_head").str.len_chars())
+    frame = frame.with_columns(_rest=pl.col("_head").str.slice(space).str.strip_chars_start())
+    # vendor layouts put a [thread] token after the level
+    frame = frame.with_columns(
+        _rest=pl.when(pl.col("_rest").str.starts_with("["))
+        .then(pl.col("_rest").str.slice(pl.col("_rest").str.find("] ", literal=True) + 2).str.strip_chars_start())
+        .otherwise(pl.col("_rest"))
+    )
+    end = pl.col("_rest").str.find(" ", literal=True).fill_null(pl.col("_rest").str.len_chars())
+    logger = pl.col("_rest").str.slice(0, end)
+    return frame.with_columns(
+        logger=pl.when(pl.col("_dash").is_not_null() & (logger != "") & ~logger.str.starts_with("["))
+        .then(logger)
+        .otherwise(None),
+        message=pl.when(pl.col("_dash").is_not_null())
+        .then(pl.col("line").str.slice(pl.col("_dash") + 3))
+        .otherwise(pl.col("_rest")),
+        ts=pl.lit(None, dtype=RECORDS_SCHEMA["ts"]),
+    )
+
+
+def _time_only(stamp: pl.Expr, fmt: str, date_hint: dt.date | None) -> pl.Expr:
+    """Times of day on ``date_hint``, a day later each time the clock goes back by more than 12 hours."""
+    day = date_hint or dt.date(1970, 1, 1)
+    time_of_day = stamp.str.to_time(fmt, strict=False)
+    millis = time_of_day.cast(pl.Int64) // 1_000_000
+    rollover = (millis < millis.forward_fill().shift(1) - 12 * 3600 * 1000).fill_null(False).cast(pl.Int64).cum_sum()
+    start = pl.lit(dt.datetime.combine(day, dt.time()), dtype=pl.Datetime("ms"))
+    return start + pl.duration(milliseconds=millis + rollover * 86_400_000)
+
+
+_JSON_TS = ("$['@timestamp']", "$.timestamp", "$.time", "$.ts", "$['date']")
+_JSON_LEVEL = ("$['log.level']", "$.level", "$.severity")
+_JSON_LOGGER = ("$['log.logger']", "$.loggerName", "$.logger_name", "$.logger")
+_JSON_MESSAGE = ("$.message", "$.msg")
+_JSON_TRACE = ("$['error.stack_trace']", "$.stack_trace", "$.exception", "$.thrown.extendedStackTrace")
+
+
+def _json_path(paths: tuple[str, ...]) -> pl.Expr:
+    return pl.coalesce([pl.col("line").str.json_path_match(path) for path in paths])
+
+
+def _json_fields(headers: pl.DataFrame) -> pl.DataFrame:
+    """JSON lines: fields by JSONPath; timestamps carry their zone, so ``ts`` is exact here."""
+    epoch = pl.col("line").str.json_path_match("$.instant.epochSecond").cast(pl.Int64, strict=False)
+    nanos = pl.col("line").str.json_path_match("$.instant.nanoOfSecond").cast(pl.Int64, strict=False)
+    text_ts = _json_path(_JSON_TS)
+    zoned = text_ts.str.to_datetime(time_unit="ms", time_zone="UTC", strict=False)
+    from_epoch = pl.from_epoch(epoch * 1000 + nanos.fill_null(0) // 1_000_000, time_unit="ms").dt.replace_time_zone(
+        "UTC"
+    )
+    trace = _json_path(_JSON_TRACE)
+    return headers.with_columns(
+        ts=pl.coalesce(zoned, from_epoch).cast(RECORDS_SCHEMA["ts"]),
+        level=_level(_json_path(_JSON_LEVEL).str.to_uppercase()),
+        logger=_json_path(_JSON_LOGGER),
+        message=_json_path(_JSON_MESSAGE).fill_null(pl.col("line")),
+        _trace=trace,
+    ).with_columns(ts_local=pl.col("ts").dt.replace_time_zone(None))
+
+
+_GENERIC = (
+    r"^\[?(?P<stamp>\d{4}[-/]\d\d[-/]\d\d[ T]\d\d:\d\d:\d\d(?:[.,]\d+)?)(?P<zone>Z|[+-]\d\d:?\d\d)?\]?\s+"
+    r"\[?(?P<level>TRACE|DEBUG|INFO|WARN|WARNING|ERROR|FATAL|SEVERE)\]?:?\s*(?P<rest>.*)$"
+)
+
+
+def _generic_fields(headers: pl.DataFrame) -> pl.DataFrame:
+    """Unknown layouts: a leading date-time and a level found by one regex (slower; reported as 'generic')."""
+    parts = pl.col("line").str.extract_groups(_GENERIC)
+    stamp = (
+        parts.struct.field("stamp")
+        .str.replace_all("/", "-", literal=True)
+        .str.replace("T", " ", literal=True)
+        .str.replace(",", ".", literal=True)
+    )
+    naive = pl.coalesce(
+        stamp.str.to_datetime("%Y-%m-%d %H:%M:%S%.f", time_unit="ms", strict=False),
+        stamp.str.to_datetime("%Y-%m-%d %H:%M:%S", time_unit="ms", strict=False),
+    )
+    zone = parts.struct.field("zone")
+    zoned = (stamp + zone.str.replace("Z", "+00:00", literal=True)).str.to_datetime(
+        "%Y-%m-%d %H:%M:%S%.f%z", time_unit="ms", time_zone="UTC", strict=False
+    )
+    return headers.with_columns(
+        ts_local=naive,
+        ts=pl.when(zone.is_not_null()).then(zoned).otherwise(None).cast(RECORDS_SCHEMA["ts"]),
+        level=_level(parts.struct.field("level")),
+        logger=pl.lit(None, dtype=pl.String),
+        message=parts.struct.field("rest"),
+    )
 
 
 def parse_plain(lines: pl.DataFrame, source: str) -> FlinkParse:
@@ -136,7 +304,8 @@ def parse_plain(lines: pl.DataFrame, source: str) -> FlinkParse:
 
 
 def localize(records: pl.DataFrame, tz: str | dt.timedelta) -> pl.DataFrame:
-    """Fill ``ts`` (UTC) from the naive ``ts_local``: ``tz`` is an IANA zone name or a fixed UTC offset."""
+    """Fill ``ts`` (UTC) from the naive ``ts_local`` where the layout gave no zone: ``tz`` is an IANA zone name or a
+    fixed UTC offset."""
     if isinstance(tz, dt.timedelta):
         utc = (pl.col("ts_local") - pl.lit(tz)).dt.replace_time_zone("UTC")
     else:
@@ -145,7 +314,7 @@ def localize(records: pl.DataFrame, tz: str | dt.timedelta) -> pl.DataFrame:
             .dt.replace_time_zone(tz, ambiguous="earliest", non_existent="null")
             .dt.convert_time_zone("UTC")
         )
-    return records.with_columns(ts=utc.cast(RECORDS_SCHEMA["ts"]))
+    return records.with_columns(ts=pl.coalesce(pl.col("ts"), utc.cast(RECORDS_SCHEMA["ts"])))
 
 
 @dataclass(frozen=True)
