@@ -88,7 +88,7 @@ def _read_gc(parsed: _Parsed, max_bytes: int) -> None:
     parsed.gc = parse_gc(lines.frame, parsed.found.label, parsed.layout or "gc_unified")
 
 
-def _scan(parsed: _Parsed, keep: str, zone: str | dt.timedelta, max_bytes: int, date_hint: dt.date | None) -> None:
+def _scan(parsed: _Parsed, keep: list[str], zone: str | dt.timedelta, max_bytes: int, date_hint: dt.date | None) -> None:
     try:
         parsed.scan = scan_source(
             parsed.found,

@@ -134,16 +134,16 @@ def chunks(blocks: Iterable[bytes], boundary: re.Pattern[bytes], size: int = CHU
         yield bytes(buffer)
 
 
-def keep_pattern(literals: Iterable[str]) -> str:
-    """One alternation of the literals a candidate record must hold (escaped for the Rust regex engine)."""
-    return "|".join(sorted({re.escape(literal) for literal in literals if literal}))
+def keep_pattern(literals: Iterable[str]) -> list[str]:
+    """The literals a candidate record must hold, deduplicated (matched with Aho-Corasick, ``str.contains_any``)."""
+    return sorted({literal for literal in literals if literal})
 
 
 def scan_source(
     found: Found,
     layout: str | None,
     *,
-    keep: str,
+    keep: list[str],
     tz: str | dt.timedelta,
     max_bytes: int,
     plain: bool = False,
@@ -168,7 +168,9 @@ def scan_source(
             parsed = parse_plain(frame, found.label)
             result.records_total += parsed.records.height
             result.unparsed_lines += parsed.unparsed_lines if first_chunk else 0
-            kept.append(parsed.records.filter(pl.col("message").str.contains(keep) | pl.col("detail").is_not_null()))
+            kept.append(
+                parsed.records.filter(pl.col("message").str.contains_any(keep) | pl.col("detail").is_not_null())
+            )
         else:
             scanned = parse_flink_lines(frame, found.label, layout or "log4j2", keep=keep, date_hint=date_hint)
             # Lines before the first header of a later chunk cannot happen: chunks start at a header.

@@ -54,7 +54,11 @@ def _empty_events() -> pl.DataFrame:
 
 
 def classify_records(records: pl.DataFrame, signals: Iterable[Signal]) -> pl.DataFrame:
-    """Events (EVENTS_SCHEMA) for every (record, line signal) match. ``records`` carries a ``source_kind`` column."""
+    """Events (EVENTS_SCHEMA) for every (record, line signal) match. ``records`` carries a ``source_kind`` column.
+
+    One Aho-Corasick pass (``extract_many``) tells each record which signal literals it holds; each signal's regex
+    then runs only on the records holding its literal.
+    """
     line_signals = [s for s in signals if s.regex and s.literal]
     if records.height == 0 or not line_signals:
         return _empty_events()
@@ -63,16 +67,25 @@ def classify_records(records: pl.DataFrame, signals: Iterable[Signal]) -> pl.Dat
         .then(pl.col("message") + "\n" + pl.col("detail"))
         .otherwise(pl.col("message"))
     )
-    prefilter = "|".join(regex.escape(s.literal or "") for s in line_signals)
+    literals = sorted({s.literal or "" for s in line_signals})
     candidates = (
-        records.with_columns(text=text)
-        .filter(pl.col("text").str.contains(prefilter))
-        .with_columns(message=pl.col("message").fill_null(""))
+        records.with_columns(text=text, message=pl.col("message").fill_null(""))
+        .with_columns(_hits=pl.col("text").str.extract_many(literals, overlapping=True))
+        .filter(pl.col("_hits").list.len() > 0)
+        .with_row_index("_row")
     )
+    pairs = candidates.select("_row", literal=pl.col("_hits").list.unique()).explode("literal")
+    rows_by_literal = {
+        literal: frame["_row"] for (literal,), frame in pairs.partition_by("literal", as_dict=True).items()
+    }
+    candidates = candidates.drop("_hits")
     frames: list[pl.DataFrame] = []
     for signal in line_signals:
+        holding = rows_by_literal.get(signal.literal or "")
+        if holding is None:
+            continue
         column = "text" if signal.search_in is SearchIn.TEXT else "message"
-        rows = candidates.filter(
+        rows = candidates[holding].filter(
             pl.col("source_kind").is_in(_source_kind_of(signal)),
             pl.col(column).str.contains(signal.literal or "", literal=True),
         )

@@ -70,11 +70,11 @@ def parse_flink_lines(
     source: str,
     layout: str = "log4j2",
     *,
-    keep: str | None = None,
+    keep: list[str] | None = None,
     date_hint: dt.date | None = None,
 ) -> ChunkParse:
-    """Records of ``lines``; with ``keep`` (a regex) fully parse only the records that hold a match in any of their
-    lines, and every multi-line record. Line numbers are taken from ``line_no`` as given."""
+    """Records of ``lines``; with ``keep`` (literals) fully parse only the records whose header line holds one of
+    them, and every multi-line record. Line numbers are taken from ``line_no`` as given."""
     if lines.height == 0:
         return ChunkParse(pl.DataFrame(schema=RECORDS_SCHEMA), pl.DataFrame(schema=_TIMES_SCHEMA), 0, 0)
     spec = LAYOUTS[layout]
@@ -94,9 +94,10 @@ def parse_flink_lines(
             pl.col("line_no").alias("line"), "ts_local", pl.lit(None, dtype=RECORDS_SCHEMA["ts"]).alias("ts"), "level"
         )
     if keep is not None:
+        # Multi-line records are always kept, so only header lines need the literal scan (Aho-Corasick).
         wanted = pl.concat(
             [
-                marked.filter(pl.col("record") > 0, pl.col("line").str.contains(keep)).select("record"),
+                headers.filter(pl.col("line").str.contains_any(keep)).select("record"),
                 continuation.select("record"),
             ]
         )["record"].unique()
