@@ -92,7 +92,8 @@ def _slug(text: str) -> str:
 
 
 def _paragraphs(text: str) -> tuple[str, ...]:
-    return tuple(part.strip() for part in _PARAGRAPH_BREAK.split(text) if part.strip())
+    """Blank-line separated paragraphs, each unwrapped (rule texts are hard-wrapped in their TOML files)."""
+    return tuple(" ".join(part.split()) for part in _PARAGRAPH_BREAK.split(text) if part.strip())
 
 
 def _capped(text: str, limit: int) -> tuple[str, str]:
@@ -523,7 +524,8 @@ def _affected(ranked: list[Finding], events: pl.DataFrame) -> tuple[tuple[str, .
         if job_name:
             names.setdefault(job_id, job_name)
     names_without_id += events.filter(pl.col("job_id").is_null())["job_name"].drop_nulls().unique().sort().to_list()
-    tms += sorted(events["tm_id"].drop_nulls().unique().to_list(), key=natural_key)
+    if not tms:  # the findings name no TaskManager: fall back to those the incident window's events name
+        tms += sorted(events["tm_id"].drop_nulls().unique().to_list(), key=natural_key)
 
     jobs = [f"{names[i]} ({i})" if i in names else i for i in dict.fromkeys(job_ids)]
     jobs += [name for name in dict.fromkeys(names_without_id) if name not in names.values()]
