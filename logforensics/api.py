@@ -17,7 +17,7 @@ import regex
 from logforensics.catalogue.loader import load_catalogue
 from logforensics.catalogue.model import Catalogue, SignalSource
 from logforensics.errors import InputError
-from logforensics.ingest.discover import DEFAULT_MAX_BYTES, Found, common_root, discover
+from logforensics.ingest.discover import DEFAULT_MAX_BYTES, Found, Limits, common_root, discover
 from logforensics.ingest.sniff import sniff
 from logforensics.match.findings import build_findings
 from logforensics.model import (
@@ -31,11 +31,12 @@ from logforensics.model import (
     SourceStats,
 )
 from logforensics.parsers.exceptions import group_exceptions
-from logforensics.parsers.flink import banner_facts
+from logforensics.parsers.flink import banner_facts, localize
 from logforensics.parsers.gc import GcParse, parse_gc, summarize_gc
 from logforensics.parsers.lines import read_lines
 from logforensics.parsers.metrics import KEEP_LITERALS as METRICS_LITERALS
 from logforensics.parsers.metrics import extract_metrics
+from logforensics.parsers.trace import parse_trace
 from logforensics.resources import patterns_dir
 from logforensics.scan import ScanResult, keep_pattern, scan_source
 from logforensics.timeline import ParsedSource, assemble, classify_flink, source_tm_ids
@@ -88,7 +89,9 @@ def _read_gc(parsed: _Parsed, max_bytes: int) -> None:
     parsed.gc = parse_gc(lines.frame, parsed.found.label, parsed.layout or "gc_unified")
 
 
-def _scan(parsed: _Parsed, keep: list[str], zone: str | dt.timedelta, max_bytes: int, date_hint: dt.date | None) -> None:
+def _scan(
+    parsed: _Parsed, keep: list[str], zone: str | dt.timedelta, max_bytes: int, date_hint: dt.date | None
+) -> None:
     try:
         parsed.scan = scan_source(
             parsed.found,
@@ -96,13 +99,36 @@ def _scan(parsed: _Parsed, keep: list[str], zone: str | dt.timedelta, max_bytes:
             keep=keep,
             tz=zone,
             max_bytes=max_bytes,
-            plain=parsed.kind is SourceKind.STDOUT,
+            plain=parsed.kind.is_plain,
             date_hint=date_hint,
         )
     except (InputError, OSError) as exc:
         parsed.skipped_reason = f"cannot read: {exc}"
         return
     parsed.warnings = tuple(parsed.scan.warnings)
+
+
+def _read_trace(parsed: _Parsed, zone: str | dt.timedelta, max_bytes: int) -> None:
+    """An exception trace saved alone (text, or the REST API's JSON): read whole, one record per trace."""
+    try:
+        read = parsed.found.read(max_bytes)
+    except (InputError, OSError) as exc:
+        parsed.skipped_reason = f"cannot read: {exc}"
+        return
+    lines = read_lines(read.data, parsed.found.label)
+    trace = parse_trace(lines.frame, parsed.found.label, read.data)
+    # The JSON's epoch milliseconds are UTC; a date line copied from the web UI is the browser's local time.
+    records = localize(trace.records, "UTC" if parsed.layout == "rest_json" else zone)
+    first, last = records.select(pl.col("ts").min().alias("first"), pl.col("ts").max().alias("last")).row(0)
+    parsed.scan = ScanResult(
+        records=records,
+        lines=trace.lines,
+        records_total=records.height,
+        unparsed_lines=trace.unparsed_lines,
+        first_ts=first,
+        last_ts=last,
+    )
+    parsed.warnings = read.warnings + lines.warnings
 
 
 def _choose_tz(tz: str | None, gc_offsets: list[dt.timedelta]) -> tuple[str | dt.timedelta, str]:
@@ -142,7 +168,7 @@ def analyze(
     catalogue = catalogue or load_default_catalogue(patterns)
     path_list = [Path(p) for p in paths]
     root = common_root(path_list) if all(p.exists() for p in path_list) else Path.cwd()
-    found = discover(path_list, root)
+    found = discover(path_list, root, Limits(max_bytes=max_bytes))
     if not found:
         raise InputError(f"{', '.join(map(str, path_list))}: no files to analyse")
     parsed = [_sniff(item) for item in found]
@@ -155,15 +181,18 @@ def analyze(
     zone, tz_label = _choose_tz(tz, offsets)
 
     keep = keep_pattern([*(s.literal or "" for s in catalogue.signals.values()), *_BANNER_LITERALS, *METRICS_LITERALS])
-    logs = [p for p in parsed if p.skipped_reason is None and (p.kind.is_flink or p.kind is SourceKind.STDOUT)]
+    logs = [p for p in parsed if p.skipped_reason is None and (p.kind.is_flink or p.kind.is_plain)]
     dated = [p for p in logs if p.layout != "time_only"]
     for index, p in enumerate(dated + [p for p in logs if p.layout == "time_only"]):
         if progress:
             progress("reading", index + 1, len(logs))
         _scan(p, keep, zone, max_bytes, _date_from_context(dated) if p.layout == "time_only" else None)
+    traces = [p for p in parsed if p.kind is SourceKind.EXCEPTION_TRACE and p.skipped_reason is None]
+    for p in traces:
+        _read_trace(p, zone, max_bytes)
     sources = [
         ParsedSource(p.found.label, p.kind, records=p.scan.records, gaps=p.scan.gaps)
-        for p in logs
+        for p in logs + traces
         if p.scan is not None
     ]
     if progress:
@@ -245,9 +274,9 @@ def _available_signals(catalogue: Catalogue, parsed: list[_Parsed]) -> set[str]:
     for signal in catalogue.signals.values():
         if SignalSource.GC in signal.sources and SourceKind.GC_LOG in kinds:
             available.add(signal.id)
-        if SignalSource.FLINK in signal.sources and any(k.is_flink for k in kinds):
+        if SignalSource.FLINK in signal.sources and any(k.is_flink or k is SourceKind.EXCEPTION_TRACE for k in kinds):
             available.add(signal.id)
-        if SignalSource.STDOUT in signal.sources and SourceKind.STDOUT in kinds:
+        if SignalSource.STDOUT in signal.sources and any(k.is_plain for k in kinds):
             available.add(signal.id)
     return available
 
@@ -279,7 +308,7 @@ def _stats(p: _Parsed, tz_label: str) -> SourceStats:
         unparsed_lines=p.scan.unparsed_lines,
         first_ts=p.scan.first_ts,
         last_ts=p.scan.last_ts,
-        tz_used=None if p.kind is SourceKind.STDOUT else zone.get(p.layout or "", tz_label),
+        tz_used=None if p.kind.is_plain else zone.get(p.layout or "", tz_label),
         warnings=p.warnings,
     )
 

@@ -26,11 +26,17 @@ class SourceKind(StrEnum):
     GC_LOG = "gc_log"
     STDOUT = "stdout"  # .out / .err: user prints, JVM crash output
     EXCEPTION_TRACE = "exception_trace"  # a stack trace saved alone (text, or the REST API's exceptions JSON)
+    TEXT = "text"  # other text without timestamps (pasted diagnostics, docker compose output): read like .out
     UNKNOWN = "unknown"
 
     @property
     def is_flink(self) -> bool:
         return self in (SourceKind.FLINK_TASKMANAGER, SourceKind.FLINK_JOBMANAGER, SourceKind.FLINK_LOG)
+
+    @property
+    def is_plain(self) -> bool:
+        """Text without record timestamps: every line that is not a stack-trace continuation starts a record."""
+        return self in (SourceKind.STDOUT, SourceKind.TEXT)
 
 
 class Severity(StrEnum):

@@ -43,10 +43,16 @@ class ParsedSource:
 def _source_kind_of(signal: Signal) -> list[str]:
     kinds: list[str] = []
     if SignalSource.FLINK in signal.sources:
-        kinds += [SourceKind.FLINK_TASKMANAGER, SourceKind.FLINK_JOBMANAGER, SourceKind.FLINK_LOG]
+        kinds += [
+            SourceKind.FLINK_TASKMANAGER,
+            SourceKind.FLINK_JOBMANAGER,
+            SourceKind.FLINK_LOG,
+            SourceKind.EXCEPTION_TRACE,  # a trace saved alone holds the same exception lines
+            SourceKind.TEXT,  # pasted diagnostics hold Flink's and the platform's texts
+        ]
     if SignalSource.STDOUT in signal.sources:
-        kinds.append(SourceKind.STDOUT)
-    return [str(k) for k in kinds]
+        kinds += [SourceKind.STDOUT, SourceKind.TEXT]
+    return sorted({str(k) for k in kinds})
 
 
 def _empty_events() -> pl.DataFrame:

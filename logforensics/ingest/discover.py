@@ -1,8 +1,12 @@
-"""Find the input files under the paths a user gives: files and folders, plain and ``.gz``.
+"""Find the inputs under the paths a user gives: files and folders, plain and ``.gz``, archives, dumps.
 
 Only regular files are opened. Symlinks, FIFOs, sockets and devices are listed as skipped with the reason (a FIFO
 would block a reader forever); folders are walked without following links, so a symlink loop cannot trap us.
-Everything found is returned, skipped or not, so that the report can say what was not analysed and why.
+Archives (``.zip``, ``.tar``, ``.tar.gz``/``.tgz``, one level of nesting) are read in place, bounded by
+:class:`~logforensics.ingest.limits.Limits` (archive.py); a YARN aggregated dump is split into its container logs
+(aggregated.py), a ``kubectl logs`` file into its pods (kubectl.py); rotated parts come oldest first (rotation.py).
+Everything found is returned, skipped or not, so that the report can say what was not analysed and why. Nothing is
+ever written to disk.
 """
 
 from __future__ import annotations
@@ -12,43 +16,40 @@ import hashlib
 import os
 import stat
 import zlib
-from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
+from collections.abc import Iterator
 from pathlib import Path
 from typing import BinaryIO
 
 from logforensics.errors import InputError
+from logforensics.ingest import aggregated, archive, kubectl
+from logforensics.ingest.limits import DEFAULT_MAX_BYTES, Limits
+from logforensics.ingest.rotation import order_rotated
+from logforensics.ingest.source import (
+    READ_ERRORS,
+    Blob,
+    Context,
+    Found,
+    Read,
+    guarded,
+    guarded_head,
+    gunzip_opener,
+    read_content,
+)
 
-DEFAULT_MAX_BYTES = 4 * 1024**3
-"""Bytes read from one file (after decompression) before it is cut, with a warning."""
+__all__ = [
+    "DEFAULT_LIMITS",
+    "DEFAULT_MAX_BYTES",
+    "Found",
+    "Limits",
+    "Read",
+    "common_root",
+    "discover",
+    "head",
+    "read_bounded",
+]
 
-_ARCHIVES = (".zip", ".tar", ".tgz", ".tar.gz", ".tar.bz2", ".tar.xz", ".7z", ".rar")
-
-
-@dataclass(frozen=True)
-class Found:
-    """One input to analyse: a file, or (later) a member of an archive or a section of an aggregated log.
-
-    An input knows how to read itself: ``head()`` gives the first decompressed bytes for sniffing, ``read(max_bytes)``
-    the bounded content. A plain file reads from ``path``; other inputs bring their own readers.
-    """
-
-    path: Path
-    """The file on disk that holds this input (the archive, for a member)."""
-    label: str
-    """Path relative to the analysed root, forward slashes: how the report names the input."""
-    size: int
-    skipped_reason: str | None = None
-    reader: Callable[[int], Read] | None = field(default=None, compare=False, repr=False)
-    """Reads the input bounded by a byte count; None: read ``path``."""
-    header: Callable[[], bytes] | None = field(default=None, compare=False, repr=False)
-    """The first bytes of the input; None: from ``path``."""
-
-    def head(self) -> bytes:
-        return self.header() if self.header is not None else head(self.path)
-
-    def read(self, max_bytes: int) -> Read:
-        return self.reader(max_bytes) if self.reader is not None else read_bounded(self.path, max_bytes)
+DEFAULT_LIMITS = Limits()
+"""4 GiB per input, 16 GiB inflated in all, 10 000 files per archive, ratio 200 (see ``Limits``)."""
 
 
 def common_root(paths: list[Path]) -> Path:
@@ -59,57 +60,120 @@ def common_root(paths: list[Path]) -> Path:
     return Path(os.path.commonpath([p if p.is_dir() else p.parent for p in resolved]))
 
 
-def discover(paths: list[Path], root: Path) -> list[Found]:
-    """Every file under ``paths`` in a stable order; raise InputError when an input does not exist."""
+def discover(paths: list[Path], root: Path, limits: Limits = DEFAULT_LIMITS) -> list[Found]:
+    """Every input under ``paths`` in a stable order; raise InputError when an input does not exist.
+
+    Archives are listed member by member, YARN dumps section by section, ``kubectl logs`` files pod by pod, each a
+    ``Found`` of its own; rotated parts of one log come oldest first. Readers share ``limits`` (one budget of
+    inflated bytes per call).
+    """
     missing = [str(p) for p in paths if not os.path.lexists(p)]
     if missing:
         raise InputError(f"{missing[0]}: no such file or folder")
-    found: dict[Path, Found] = {}
+    ctx = Context(limits)
+    found: dict[tuple[Path, str], Found] = {}
     for path in paths:
-        for item in _walk(path, root):
-            found.setdefault(item.path, item)
-    return sorted(found.values(), key=lambda f: f.label)
+        for item in _walk(path, root, ctx):
+            found.setdefault((item.path, item.label), item)
+    return order_rotated(list(found.values()))
 
 
-def _walk(path: Path, root: Path) -> Iterator[Found]:
+def _walk(path: Path, root: Path, ctx: Context) -> Iterator[Found]:
     info = os.lstat(path)
     if stat.S_ISDIR(info.st_mode):
         for dirpath, dirnames, filenames in os.walk(path, followlinks=False, onerror=None):
             dirnames.sort()
             for name in sorted(filenames) + sorted(d for d in dirnames if Path(dirpath, d).is_symlink()):
-                yield _classify(Path(dirpath) / name, root)
+                yield from _classify(Path(dirpath) / name, root, ctx)
             dirnames[:] = [d for d in dirnames if not Path(dirpath, d).is_symlink() and not d.startswith(".")]
         return
-    yield _classify(path, root, explicit=True)
+    yield from _classify(path, root, ctx, explicit=True)
 
 
-def _classify(path: Path, root: Path, explicit: bool = False) -> Found:
+def _classify(path: Path, root: Path, ctx: Context, explicit: bool = False) -> Iterator[Found]:
     label = _label(path, root)
     try:
         info = os.lstat(path)
     except OSError as exc:
-        return Found(path, label, 0, f"cannot stat: {exc.strerror}")
+        yield Found(path, label, 0, f"cannot stat: {exc.strerror}")
+        return
     mode = info.st_mode
     if stat.S_ISLNK(mode) and not explicit:
-        return Found(path, label, 0, "symbolic link (not followed)")
+        yield Found(path, label, 0, "symbolic link (not followed)")
+        return
     if stat.S_ISLNK(mode):
-        info = path.stat()  # a link named on the command line is the user's choice
+        try:
+            info = path.stat()  # a link named on the command line is the user's choice
+        except OSError as exc:
+            yield Found(path, label, 0, f"cannot follow the link: {exc.strerror}")
+            return
         mode = info.st_mode
     if stat.S_ISFIFO(mode):
-        return Found(path, label, 0, "named pipe (FIFO), not opened")
-    if stat.S_ISSOCK(mode):
-        return Found(path, label, 0, "socket, not opened")
-    if stat.S_ISCHR(mode) or stat.S_ISBLK(mode):
-        return Found(path, label, 0, "device file, not opened")
-    if not stat.S_ISREG(mode):
-        return Found(path, label, 0, "not a regular file")
-    if path.name.lower().endswith(_ARCHIVES):
-        return Found(
-            path, label, info.st_size, "archive: unpack it, or pass the folder inside (archives are not read yet)"
-        )
-    if not os.access(path, os.R_OK):
-        return Found(path, label, info.st_size, "permission denied")
-    return Found(path, label, info.st_size)
+        yield Found(path, label, 0, "named pipe (FIFO), not opened")
+    elif stat.S_ISSOCK(mode):
+        yield Found(path, label, 0, "socket, not opened")
+    elif stat.S_ISCHR(mode) or stat.S_ISBLK(mode):
+        yield Found(path, label, 0, "device file, not opened")
+    elif not stat.S_ISREG(mode):
+        yield Found(path, label, 0, "not a regular file")
+    elif not os.access(path, os.R_OK):
+        yield Found(path, label, info.st_size, "permission denied")
+    else:
+        try:
+            yield from expand(_file_blob(path, label, info.st_size, ctx), ctx)
+        except READ_ERRORS as exc:
+            yield Found(path, label, info.st_size, f"cannot read: {str(exc) or type(exc).__name__}")
+
+
+def _file_blob(path: Path, label: str, size: int, ctx: Context) -> Blob:
+    def raw() -> BinaryIO:
+        return path.open("rb")
+
+    if is_gzip(path) and archive.archive_kind(label) is None:
+        return Blob(path, label, size, gunzip_opener(raw, ctx.limits), compressed=True, plain_file=True)
+    return Blob(path, label, size, raw, plain_file=True)
+
+
+def expand(blob: Blob, ctx: Context) -> Iterator[Found]:
+    """The inputs a blob holds: itself, its members (an archive), its sections (a YARN dump), its pods (kubectl)."""
+    unsupported = archive.unsupported_reason(blob.label)
+    if unsupported is not None:
+        yield Found(blob.path, blob.label, blob.size, unsupported)
+        return
+    if archive.archive_kind(blob.label) is not None:
+        yield from archive.expand_archive(blob, ctx, expand)
+        return
+    try:
+        head_bytes = blob.head()
+    except READ_ERRORS as exc:
+        yield Found(blob.path, blob.label, blob.size, f"cannot read: {str(exc) or type(exc).__name__}")
+        return
+    if aggregated.looks_like_dump(head_bytes):
+        sections = aggregated.split_dump(blob, ctx)
+        if sections:
+            yield from sections
+            return
+    style = kubectl.detect(head_bytes)
+    if style is not None:
+        yield from kubectl.split_pods(blob, style, ctx)
+        return
+    yield _single(blob, ctx)
+
+
+def _single(blob: Blob, ctx: Context) -> Found:
+    if blob.plain_file:  # read by read_bounded (or streamed by the caller): plain and .gz alike
+        return Found(blob.path, blob.label, blob.size)
+    return Found(
+        blob.path,
+        blob.label,
+        blob.size,
+        reader=guarded(
+            lambda max_bytes: read_content(
+                blob.open, max_bytes, ctx, compressed=blob.compressed, expected=blob.expected
+            )
+        ),
+        header=guarded_head(blob.head),
+    )
 
 
 def _label(path: Path, root: Path) -> str:
@@ -119,13 +183,6 @@ def _label(path: Path, root: Path) -> str:
         )
     except ValueError:
         return path.as_posix()
-
-
-@dataclass(frozen=True)
-class Read:
-    data: bytes
-    sha256: str
-    warnings: tuple[str, ...]
 
 
 def is_gzip(path: Path) -> bool:

@@ -4,6 +4,8 @@ Flink logs are recognised by their header lines (timestamp + level) and told apa
 TaskManager logs under ``runtime.taskexecutor`` and ``runtime.taskmanager``, a JobManager under ``jobmaster``,
 ``dispatcher``, ``resourcemanager``, ``executiongraph``, ``entrypoint``. GC logs are recognised by the GC parser's
 sniffer. The file name breaks ties (``taskmanager.log``, ``flink-<user>-taskexecutor-<n>-<host>.log``...).
+An exception trace saved alone (copied from the web UI, possibly under its date line, or the REST API's
+``/jobs/<id>/exceptions`` JSON) is an ``EXCEPTION_TRACE``, unless its name says it is a ``.out``/``.err`` file.
 """
 
 from __future__ import annotations
@@ -29,6 +31,12 @@ _JM_NAMES = regex.compile(
     r"jobmanager|standalonesession|standalonejob|kubernetes-session|kubernetes-application|job-manager",
     regex.IGNORECASE,
 )
+_DATE_LINE = regex.compile(r"\d{4}-\d\d-\d\d[ T]\d\d:\d\d:\d\d(?:[.,]\d{1,9})?\s*")
+_EXCEPTION_LINE = regex.compile(r"[\w$.]+\.[\w$]*(?:Exception|Error|Throwable)(?::(?: .*)?)?")
+_REST_KEYS = regex.compile(r'"(?:root-exception|all-exceptions|exceptionHistory)"\s*:')
+# Text that holds no record timestamps but may hold evidence (pasted NodeManager diagnostics, docker compose output):
+# read like .out. Other files (notes, markdown, configuration) stay unknown and are listed as skipped.
+_TEXT_NAMES = regex.compile(r"^[^.]+$|\.(?:txt|log)(?:\.\d+)?(?:\.gz)?$", regex.IGNORECASE)
 _STDOUT_NAMES = regex.compile(r"\.(?:out|err)(?:\.\d+)?(?:\.gz)?$|stdout|stderr", regex.IGNORECASE)
 
 
@@ -57,6 +65,8 @@ def sniff(name: str, head_bytes: bytes) -> Sniffed:
     if looks_binary(head_bytes):
         return Sniffed(SourceKind.UNKNOWN, None, "binary content, not a text log")
     head = head_bytes.decode("utf-8", errors="replace")
+    if _is_rest_json(head):  # before the layouts: a JSON-lines log layout would take it
+        return Sniffed(SourceKind.EXCEPTION_TRACE, "rest_json")
     gc_layout = sniff_gc(head)
     layout = sniff_layout(head)
     if layout is not None and gc_layout is None:
@@ -65,7 +75,30 @@ def sniff(name: str, head_bytes: bytes) -> Sniffed:
         return Sniffed(SourceKind.GC_LOG, gc_layout)
     if _STDOUT_NAMES.search(name):
         return Sniffed(SourceKind.STDOUT, "plain")
+    trace = sniff_trace(head)
+    if trace is not None:
+        return Sniffed(SourceKind.EXCEPTION_TRACE, trace)
+    if _TEXT_NAMES.search(name.rsplit("/", 1)[-1]):
+        return Sniffed(SourceKind.TEXT, "plain")
     return Sniffed(SourceKind.UNKNOWN, None, "no known log layout in the first lines (not a Flink, GC or stdout log)")
+
+
+def sniff_trace(head: str) -> str | None:
+    """``rest_json`` (the REST API's exceptions JSON), ``text`` (a trace: its first line, or the one under a date
+    line, is ``some.package.SomeException[: message]``), else None."""
+    if _is_rest_json(head):
+        return "rest_json"
+    stripped = head.lstrip("\ufeff \t\r\n")
+    lines = stripped.split("\n", 2)
+    first = lines[0].rstrip("\r")
+    if _DATE_LINE.fullmatch(first) and len(lines) > 1:
+        first = lines[1].rstrip("\r")
+    return "text" if _EXCEPTION_LINE.fullmatch(first) else None
+
+
+def _is_rest_json(head: str) -> bool:
+    stripped = head.lstrip("\ufeff \t\r\n")
+    return stripped.startswith("{") and _REST_KEYS.search(stripped[:65536]) is not None
 
 
 def _flink_role(name: str, head: str) -> SourceKind:

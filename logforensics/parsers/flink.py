@@ -84,7 +84,11 @@ def parse_flink_lines(
     unparsed = int(marked.select((pl.col("record") == 0).sum()).item())
     last_line = int(lines["line_no"].max() or 0)  # type: ignore[arg-type]
     headers = marked.filter(pl.col("is_header")).select("record", "line_no", "line")
-    continuation = marked.filter(~pl.col("is_header") & (pl.col("record") > 0))
+    continuation = marked.filter(~pl.col("is_header"))
+    # Lines before the first header (the BashJavaUtils memory block of a startup, console noise) stay counted as
+    # unparsed, and also form one record without a time (record 0), so that signals can still read them.
+    preamble = continuation.filter(pl.col("record") == 0).head(1).select("record", "line_no", "line")
+    continuation = continuation.join(preamble.select("line_no"), on="line_no", how="anti")
     if layout in ("json", "generic"):
         fields = _json_fields(headers) if layout == "json" else _generic_fields(headers)
         times = fields.select(pl.col("line_no").alias("line"), "ts_local", "ts", "level")
@@ -105,6 +109,20 @@ def parse_flink_lines(
         continuation = continuation.filter(pl.col("record").is_in(wanted.implode()))
     if layout not in ("json", "generic"):
         fields = _text_fields(fields, spec)
+    if preamble.height:
+        fields = pl.concat(
+            [
+                preamble.with_columns(
+                    ts_local=pl.lit(None, dtype=pl.Datetime("ms")),
+                    level=pl.lit(None, dtype=pl.String),
+                    logger=pl.lit(None, dtype=pl.String),
+                    message=pl.col("line"),
+                    ts=pl.lit(None, dtype=RECORDS_SCHEMA["ts"]),
+                ),
+                fields,
+            ],
+            how="diagonal_relaxed",
+        )
     details = continuation.group_by("record", maintain_order=True).agg(detail=pl.col("line").str.join("\n"))
     if "_trace" in fields.columns:  # JSON layouts carry the stack trace in a field
         details = (
@@ -113,7 +131,8 @@ def parse_flink_lines(
             .vstack(details.cast({"detail": pl.String}))
             .unique("record", keep="first", maintain_order=True)
         )
-    next_header = headers.select("record", next_line=pl.col("line_no").shift(-1).fill_null(last_line + 1))
+    starts = pl.concat([preamble.select("record", "line_no"), headers.select("record", "line_no")])
+    next_header = starts.select("record", next_line=pl.col("line_no").shift(-1).fill_null(last_line + 1))
     records = (
         fields.join(details, on="record", how="left")
         .join(next_header, on="record", how="left")

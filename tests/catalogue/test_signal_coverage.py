@@ -5,8 +5,7 @@ Three checks:
    (a table topic -> signal ids; each id must exist, benign noise must be marked ``benign``);
 2. keys are extracted from real lines of every id format (full pipeline: parse, classify, normalise);
 3. each file of the real corpus (../shared/corpus/flink, see its SOURCES.md) yields the events its SOURCES.md row
-   says it shows. Files whose layout the parser does not read yet are expected failures (``strict=False``), so the
-   case turns green by itself once the layout is supported: then drop the ``pending`` flag.
+   says it shows, whatever its layout: log files, saved traces, pasted diagnostics.
 """
 
 from __future__ import annotations
@@ -396,7 +395,6 @@ def test_keys_are_extracted(case: KeyCase, tmp_path: Path) -> None:
 class CorpusCase(NamedTuple):
     file: str
     kinds: tuple[str, ...]
-    pending: bool = False
     """True: the file (or this part of it) uses a layout the parser does not read yet."""
 
 
@@ -472,7 +470,6 @@ CORPUS_CASES = [
             "tm_memory_network",
             "tm_memory_metaspace",
         ),
-        pending=True,
     ),
     CorpusCase(
         "flink-1.17.2_k8s-operator_jobmanager_task-failed-s3-no-credentials.log",
@@ -485,7 +482,6 @@ CORPUS_CASES = [
     CorpusCase(
         "flink-1.13_yarn-session_job-exception_heartbeat-timeout_failure-rate-exhausted.txt",
         ("restart_suppressed", "tm_heartbeat_timeout"),
-        pending=True,
     ),
     CorpusCase(
         "flink-1.12.1_yarn_jobmanager_worker-terminated-pmem-exceeded.log",
@@ -499,7 +495,6 @@ CORPUS_CASES = [
             "container_exit_code",
             "container_exit_sigterm",
         ),
-        pending=True,
     ),
     CorpusCase(
         "flink-1.11.2_yarn_jobmanager_checkpoint-expired_tolerable-threshold.log",
@@ -512,27 +507,22 @@ CORPUS_CASES = [
     CorpusCase(
         "flink-1.19plus_pekko_job-exception_heartbeat-timeout-standalone-docker.txt",
         ("tm_heartbeat_timeout",),
-        pending=True,
     ),
     CorpusCase(
         "flink-1.12_akka-endpointwriter-dropping-message_heartbeat-timeout.txt",
         ("rpc_message_dropped_address_mismatch", "tm_heartbeat_timeout"),
-        pending=True,
     ),
     CorpusCase(
         "flink-metaspace-oom_enriched-message_session-cluster.txt",
         ("metaspace_oom_error",),
-        pending=True,
     ),
     CorpusCase(
         "flink-insufficient-network-buffers.txt",
         ("network_buffers_insufficient",),
-        pending=True,
     ),
     CorpusCase(
         "flink-networkbufferpool-direct-oom-at-startup.txt",
         ("direct_oom", "network_buffer_pool_allocation_failed"),
-        pending=True,
     ),
     CorpusCase(
         "flink-1.12_yarn_taskmanager_akka-disassociated-jm-side-clean.log",
@@ -549,7 +539,6 @@ CORPUS_CASES = [
     CorpusCase(
         "flink-1.15.2_k8s_cannot-deploy-task-rpc-timeout.txt",
         ("task_cannot_deploy_rpc_timeout", "rpc_invocation_timeout"),
-        pending=True,
     ),
     CorpusCase(
         "flink-1.13plus_k8s-native_jobmanager_worker-oomkilled-137.log",
@@ -565,11 +554,8 @@ CORPUS_CASES = [
     CorpusCase(
         "flink-k8s-native_job-exception_heartbeat-timeout_pod-exitcode-127.txt",
         ("tm_heartbeat_timeout", "container_exit_code", "container_exit_command_error"),
-        pending=True,
     ),
 ]
-
-_PENDING = pytest.mark.xfail(reason="layout support pending", strict=False)
 
 
 def test_the_corpus_table_names_every_signal_it_expects() -> None:
@@ -579,8 +565,8 @@ def test_the_corpus_table_names_every_signal_it_expects() -> None:
 
 @pytest.mark.parametrize(
     "case",
-    [pytest.param(c, marks=_PENDING) if c.pending else c for c in CORPUS_CASES],
-    ids=[f"{c.file}{' [pending layout]' if c.pending else ''}" for c in CORPUS_CASES],
+    CORPUS_CASES,
+    ids=[c.file for c in CORPUS_CASES],
 )
 def test_corpus_file_shows_its_events(case: CorpusCase) -> None:
     if not CORPUS.is_dir():

@@ -36,7 +36,8 @@ GC = "[2023-03-14T10:12:01.123+0100][3600.123s][info][gc] GC(412) Pause Young (N
         ("flink-root-standalonesession-0-vm01.log", JM, SourceKind.FLINK_JOBMANAGER),
         ("gc.log", GC, SourceKind.GC_LOG),
         ("taskmanager.out", "Generated number: 5\n", SourceKind.STDOUT),
-        ("notes.txt", "hello world\n", SourceKind.UNKNOWN),
+        ("notes.txt", "hello world\n", SourceKind.TEXT),  # text without timestamps: read like .out
+        ("notes.md", "hello world\n", SourceKind.UNKNOWN),
         ("empty.log", "", SourceKind.UNKNOWN),
     ],
 )
