@@ -18,6 +18,8 @@ from logforensics.catalogue.loader import load_catalogue
 from logforensics.catalogue.model import Catalogue, SignalSource
 from logforensics.errors import InputError
 from logforensics.ingest.discover import DEFAULT_MAX_BYTES, Found, Limits, common_root, discover
+from logforensics.ingest import override
+from logforensics.ingest.override import Override
 from logforensics.ingest.sniff import sniff
 from logforensics.match.findings import build_findings
 from logforensics.model import (
@@ -65,16 +67,18 @@ class _Parsed:
     skipped_reason: str | None = None
 
 
-def _sniff(found: Found) -> _Parsed:
+def _sniff(found: Found, kinds: tuple[Override, ...], layouts: tuple[Override, ...]) -> _Parsed:
     if found.skipped_reason:
         return _Parsed(found, SourceKind.UNKNOWN, None, skipped_reason=found.skipped_reason)
     try:
         sniffed = sniff(found.label, found.head())
     except (InputError, OSError) as exc:
         return _Parsed(found, SourceKind.UNKNOWN, None, skipped_reason=f"cannot read: {exc}")
-    if sniffed.kind is SourceKind.UNKNOWN:
-        return _Parsed(found, sniffed.kind, None, skipped_reason=sniffed.reason)
-    return _Parsed(found, sniffed.kind, sniffed.layout)
+    kind, layout, forced = override.apply(found.label, sniffed.kind, sniffed.layout, kinds, layouts)
+    if kind is SourceKind.UNKNOWN:
+        return _Parsed(found, kind, None, skipped_reason=sniffed.reason)
+    warnings = (f"read as {kind} / {layout} by --kind/--layout",) if forced else ()
+    return _Parsed(found, kind, layout, warnings=warnings)
 
 
 def _read_gc(parsed: _Parsed, max_bytes: int) -> None:
@@ -84,7 +88,7 @@ def _read_gc(parsed: _Parsed, max_bytes: int) -> None:
         parsed.skipped_reason = f"cannot read: {exc}"
         return
     lines = read_lines(read.data, parsed.found.label)
-    parsed.warnings = read.warnings + lines.warnings
+    parsed.warnings = parsed.warnings + read.warnings + lines.warnings
     parsed.lines = lines.frame
     parsed.gc = parse_gc(lines.frame, parsed.found.label, parsed.layout or "gc_unified")
 
@@ -105,7 +109,7 @@ def _scan(
     except (InputError, OSError) as exc:
         parsed.skipped_reason = f"cannot read: {exc}"
         return
-    parsed.warnings = tuple(parsed.scan.warnings)
+    parsed.warnings = parsed.warnings + tuple(parsed.scan.warnings)
 
 
 def _read_trace(parsed: _Parsed, zone: str | dt.timedelta, max_bytes: int) -> None:
@@ -128,7 +132,7 @@ def _read_trace(parsed: _Parsed, zone: str | dt.timedelta, max_bytes: int) -> No
         first_ts=first,
         last_ts=last,
     )
-    parsed.warnings = read.warnings + lines.warnings
+    parsed.warnings = parsed.warnings + read.warnings + lines.warnings
 
 
 def _choose_tz(tz: str | None, gc_offsets: list[dt.timedelta]) -> tuple[str | dt.timedelta, str]:
@@ -161,8 +165,12 @@ def analyze(
     now: dt.datetime | None = None,
     command: str = "",
     catalogue: Catalogue | None = None,
+    kinds: Sequence[str] = (),
+    layouts: Sequence[str] = (),
 ) -> Analysis:
-    """Analyse the incident in ``paths`` (files and folders). Raises InputError, CatalogueError."""
+    """Analyse the incident in ``paths`` (files and folders). Raises InputError, CatalogueError.
+
+    ``kinds`` / ``layouts``: ``[GLOB=]VALUE`` overrides of what sniffing decides (see ingest/override.py)."""
     if tz:
         validate_tz(tz)
     catalogue = catalogue or load_default_catalogue(patterns)
@@ -171,7 +179,9 @@ def analyze(
     found = discover(path_list, root, Limits(max_bytes=max_bytes))
     if not found:
         raise InputError(f"{', '.join(map(str, path_list))}: no files to analyse")
-    parsed = [_sniff(item) for item in found]
+    kind_overrides = override.parse_overrides(list(kinds), "--kind", override.KINDS)
+    layout_overrides = override.parse_overrides(list(layouts), "--layout", override.ALL_LAYOUTS)
+    parsed = [_sniff(item, kind_overrides, layout_overrides) for item in found]
 
     # GC logs first: their time decorations tell the JVM's zone, which naive Flink timestamps are read in.
     for p in parsed:

@@ -95,6 +95,22 @@ def analyze(
     max_bytes: Annotated[
         int, typer.Option("--max-bytes", help="Read at most this many (decompressed) bytes of one file.")
     ] = DEFAULT_MAX_BYTES,
+    kind: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--kind",
+            help="[GLOB=]KIND: read matching inputs as this kind (flink_taskmanager, flink_jobmanager, flink_log, "
+            "gc_log, stdout, text, exception_trace). Repeatable; for the rare file that is misread.",
+        ),
+    ] = None,
+    layout: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--layout",
+            help="[GLOB=]LAYOUT: read matching inputs in this layout (log4j2, log4j1, iso, logback, time_only, json, "
+            "generic, gc_unified, gc_legacy, plain, text, rest_json). Repeatable.",
+        ),
+    ] = None,
     no_js: Annotated[bool, typer.Option("--no-js", help="Leave JavaScript out of the HTML report.")] = False,
     debug: Annotated[bool, typer.Option("--debug", help="Show tracebacks of internal errors.")] = False,
 ) -> None:
@@ -110,6 +126,8 @@ def analyze(
             max_bytes=max_bytes,
             progress=_progress_printer(),
             command=shlex.join(["logforensics", *sys.argv[1:]]),
+            kinds=kind or [],
+            layouts=layout or [],
         )
         write_html(analysis, output, embed_js=not no_js)
         if json_path is not None:

@@ -107,3 +107,28 @@ def test_files_and_folders_both_work(tmp_path: Path) -> None:
     )
     assert code == 0
     assert [s["path"] for s in json.loads(js.read_text())["sources"]] == ["taskmanager.log"]
+
+
+def test_kind_and_layout_overrides(tmp_path: Path) -> None:
+    # GC output redirected to stdout behind many user prints: sniffing calls the file stdout; --kind fixes it.
+    prints = "".join(f"Generated number: {i}\n" for i in range(3000))
+    gc = (
+        "[2023-03-14T10:12:01.123+0100][3600.123s][info][gc] GC(412) Pause Young (Normal) (G1 Evacuation Pause) "
+        "1800M->1750M(2048M) 35.123ms\n"
+    )
+    logs = tmp_path / "logs"
+    logs.mkdir()
+    (logs / "taskmanager.out").write_text(prints + gc)
+    js = tmp_path / "r.json"
+    html = str(tmp_path / "r.html")
+    assert run("analyze", str(logs), "-o", html, "--json", str(js))[0] == 0
+    assert json.loads(js.read_text())["sources"][0]["kind"] == "stdout"
+    code, _, err = run("analyze", str(logs), "-o", html, "--json", str(js), "--kind", "*.out=gc_log")
+    assert code == 0, err
+    document = json.loads(js.read_text())
+    [source] = document["sources"]
+    assert (source["kind"], source["layout"]) == ("gc_log", "gc_unified")
+    assert "read as gc_log / gc_unified by --kind/--layout" in source["warnings"]
+    assert document["gc"][0]["stw_pauses"]["count"] == 1
+    code, _, err = run("analyze", str(logs), "-o", html, "--layout", "fancy")
+    assert code == 2 and "'fancy' is not one of" in err
