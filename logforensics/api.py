@@ -17,8 +17,8 @@ import regex
 from logforensics.catalogue.loader import load_catalogue
 from logforensics.catalogue.model import Catalogue, SignalSource
 from logforensics.errors import InputError
-from logforensics.ingest.discover import DEFAULT_MAX_BYTES, Found, Limits, common_root, discover
 from logforensics.ingest import override
+from logforensics.ingest.discover import DEFAULT_MAX_BYTES, Found, Limits, common_root, discover
 from logforensics.ingest.override import Override
 from logforensics.ingest.sniff import sniff
 from logforensics.match.findings import build_findings

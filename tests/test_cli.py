@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -132,3 +133,15 @@ def test_kind_and_layout_overrides(tmp_path: Path) -> None:
     assert document["gc"][0]["stw_pauses"]["count"] == 1
     code, _, err = run("analyze", str(logs), "-o", html, "--layout", "fancy")
     assert code == 2 and "'fancy' is not one of" in err
+
+
+def test_reports_are_written_with_normal_permissions(tmp_path: Path) -> None:
+    (tmp_path / "logs").mkdir()
+    (tmp_path / "logs" / "taskmanager.log").write_text(TM)
+    html, js = tmp_path / "r.html", tmp_path / "r.json"
+    assert run("analyze", str(tmp_path / "logs"), "-o", str(html), "--json", str(js))[0] == 0
+    umask = os.umask(0o022)
+    os.umask(umask)
+    for path in (html, js):
+        assert path.stat().st_mode & 0o777 == 0o666 & ~umask
+    assert not list(tmp_path.glob(".*.tmp"))  # no temporary file left behind

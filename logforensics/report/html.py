@@ -8,13 +8,13 @@ from __future__ import annotations
 
 import json
 import os
-import tempfile
 from pathlib import Path
 from typing import Any
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 
 from logforensics.model import Analysis
+from logforensics.report.output import write_atomic
 from logforensics.report.view import build_view
 from logforensics.resources import templates_dir
 
@@ -65,13 +65,5 @@ def write_html(analysis: Analysis, path: str | os.PathLike[str], *, embed_js: bo
     """Write the report to ``path`` atomically (a temporary file beside it, then a rename); returns the path."""
     target = Path(path)
     document = render_html(analysis, embed_js=embed_js)
-    handle, temporary = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
-    try:
-        with os.fdopen(handle, "w", encoding="utf-8", newline="\n") as stream:
-            stream.write(document)
-        Path(temporary).chmod(0o644)
-        Path(temporary).replace(target)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
+    write_atomic(target, document)
     return target

@@ -7,8 +7,6 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import os
-import tempfile
 from pathlib import Path
 from typing import Any
 
@@ -16,6 +14,7 @@ import polars as pl
 
 import logforensics
 from logforensics.model import Analysis, Evidence, Finding, GcSummary, SourceStats
+from logforensics.report.output import write_atomic
 
 SCHEMA_VERSION = 1
 
@@ -112,20 +111,6 @@ def to_document(analysis: Analysis) -> dict[str, Any]:
 
 def render_json(analysis: Analysis) -> str:
     return json.dumps(to_document(analysis), indent=2, ensure_ascii=False) + "\n"
-
-
-def write_atomic(path: Path, text: str) -> None:
-    """Write ``text`` to ``path`` through a temporary file in the same folder, so readers never see half a file."""
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as handle:
-            handle.write(text)
-        Path(tmp).replace(path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
 
 
 def write_json(analysis: Analysis, path: Path) -> None:
