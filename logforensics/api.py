@@ -24,7 +24,7 @@ from logforensics.ingest.sniff import sniff
 from logforensics.match.findings import build_findings
 from logforensics.model import (
     GC_EVENTS_SCHEMA,
-    RECORDS_SCHEMA,
+    METRICS_SCHEMA,
     Analysis,
     Finding,
     GcSummary,
@@ -32,15 +32,14 @@ from logforensics.model import (
     SourceKind,
     SourceStats,
 )
-from logforensics.parsers.exceptions import group_exceptions
-from logforensics.parsers.flink import banner_facts, localize
+from logforensics.parsers.exceptions import merge_groups
+from logforensics.parsers.flink import BANNER_LITERALS, banner_facts, localize
 from logforensics.parsers.gc import GcParse, parse_gc, summarize_gc
 from logforensics.parsers.lines import read_lines
 from logforensics.parsers.metrics import KEEP_LITERALS as METRICS_LITERALS
-from logforensics.parsers.metrics import extract_metrics
 from logforensics.parsers.trace import parse_trace
 from logforensics.resources import patterns_dir
-from logforensics.scan import ScanResult, keep_pattern, scan_source
+from logforensics.scan import ScanResult, keep_pattern, scan_records, scan_source
 from logforensics.timeline import ParsedSource, assemble, classify_flink, source_tm_ids
 
 Progress = Callable[[str, int, int], None]
@@ -52,7 +51,6 @@ def load_default_catalogue(extra: Sequence[Path] = ()) -> Catalogue:
 
 
 # Literals that make a record worth parsing besides the signals' own: the startup banner (version, deployment).
-_BANNER_LITERALS = ("(Version: ", "ResourceManager", "Entrypoint", "EntryPoint", "TaskExecutor runner")
 
 
 @dataclass
@@ -94,16 +92,22 @@ def _read_gc(parsed: _Parsed, max_bytes: int) -> None:
 
 
 def _scan(
-    parsed: _Parsed, keep: list[str], zone: str | dt.timedelta, max_bytes: int, date_hint: dt.date | None
+    parsed: _Parsed,
+    catalogue: Catalogue,
+    keep: list[str],
+    zone: str | dt.timedelta,
+    max_bytes: int,
+    date_hint: dt.date | None,
 ) -> None:
     try:
         parsed.scan = scan_source(
             parsed.found,
+            parsed.kind,
             parsed.layout,
+            catalogue=catalogue,
             keep=keep,
             tz=zone,
             max_bytes=max_bytes,
-            plain=parsed.kind.is_plain,
             date_hint=date_hint,
         )
     except (InputError, OSError) as exc:
@@ -112,7 +116,7 @@ def _scan(
     parsed.warnings = parsed.warnings + tuple(parsed.scan.warnings)
 
 
-def _read_trace(parsed: _Parsed, zone: str | dt.timedelta, max_bytes: int) -> None:
+def _read_trace(parsed: _Parsed, catalogue: Catalogue, zone: str | dt.timedelta, max_bytes: int) -> None:
     """An exception trace saved alone (text, or the REST API's JSON): read whole, one record per trace."""
     try:
         read = parsed.found.read(max_bytes)
@@ -123,15 +127,7 @@ def _read_trace(parsed: _Parsed, zone: str | dt.timedelta, max_bytes: int) -> No
     trace = parse_trace(lines.frame, parsed.found.label, read.data)
     # The JSON's epoch milliseconds are UTC; a date line copied from the web UI is the browser's local time.
     records = localize(trace.records, "UTC" if parsed.layout == "rest_json" else zone)
-    first, last = records.select(pl.col("ts").min().alias("first"), pl.col("ts").max().alias("last")).row(0)
-    parsed.scan = ScanResult(
-        records=records,
-        lines=trace.lines,
-        records_total=records.height,
-        unparsed_lines=trace.unparsed_lines,
-        first_ts=first,
-        last_ts=last,
-    )
+    parsed.scan = scan_records(records, parsed.kind, catalogue, trace.lines, trace.unparsed_lines)
     parsed.warnings = parsed.warnings + read.warnings + lines.warnings
 
 
@@ -190,18 +186,19 @@ def analyze(
     offsets = [p.gc.utc_offset for p in parsed if p.gc is not None and p.gc.utc_offset is not None]
     zone, tz_label = _choose_tz(tz, offsets)
 
-    keep = keep_pattern([*(s.literal or "" for s in catalogue.signals.values()), *_BANNER_LITERALS, *METRICS_LITERALS])
+    signal_literals = [literal for s in catalogue.signals.values() for literal in s.literals]
+    keep = keep_pattern([*signal_literals, *BANNER_LITERALS, *METRICS_LITERALS])
     logs = [p for p in parsed if p.skipped_reason is None and (p.kind.is_flink or p.kind.is_plain)]
     dated = [p for p in logs if p.layout != "time_only"]
     for index, p in enumerate(dated + [p for p in logs if p.layout == "time_only"]):
         if progress:
             progress("reading", index + 1, len(logs))
-        _scan(p, keep, zone, max_bytes, _date_from_context(dated) if p.layout == "time_only" else None)
+        _scan(p, catalogue, keep, zone, max_bytes, _date_from_context(dated) if p.layout == "time_only" else None)
     traces = [p for p in parsed if p.kind is SourceKind.EXCEPTION_TRACE and p.skipped_reason is None]
     for p in traces:
-        _read_trace(p, zone, max_bytes)
+        _read_trace(p, catalogue, zone, max_bytes)
     sources = [
-        ParsedSource(p.found.label, p.kind, records=p.scan.records, gaps=p.scan.gaps)
+        ParsedSource(p.found.label, p.kind, events=p.scan.events, gaps=p.scan.gaps)
         for p in logs + traces
         if p.scan is not None
     ]
@@ -228,9 +225,9 @@ def analyze(
     gc_summaries = tuple(
         _with_tm(summarize_gc(p.gc, p.found.label), owners.get(p.found.label)) for p in gc_parsed if p.gc
     )
-    frames = [s.records for s in sources if s.records is not None and s.records.height]
-    all_records = pl.concat(frames, how="vertical") if frames else pl.DataFrame(schema=RECORDS_SCHEMA)
-    facts = banner_facts(all_records)
+    scans = [p.scan for p in logs + traces if p.scan is not None]
+    facts = banner_facts(pl.concat([scan.banner for scan in scans]) if scans else None)
+    metrics = _metrics([(p.found.label, p.scan) for p in logs + traces if p.scan is not None], owners)
     gc_events = (
         pl.concat([p.gc.events for p in gc_parsed if p.gc], how="vertical")
         if gc_parsed
@@ -248,9 +245,15 @@ def analyze(
         catalogue_version=catalogue.version,
         generated_at=now or dt.datetime.now(dt.UTC),
         command=command,
-        metrics=extract_metrics(all_records, owners),
-        exceptions=group_exceptions(all_records),
+        metrics=metrics,
+        exceptions=merge_groups([scan.exceptions for scan in scans]),
     )
+
+
+def _metrics(scans: list[tuple[str, ScanResult]], owners: dict[str, str]) -> pl.DataFrame:
+    """Every source's metrics, each with the TaskManager its source belongs to."""
+    frames = [scan.metrics.with_columns(tm_id=pl.lit(owners.get(label), dtype=pl.String)) for label, scan in scans]
+    return pl.concat(frames, how="vertical") if frames else pl.DataFrame(schema=METRICS_SCHEMA)
 
 
 def _date_from_context(dated: list[_Parsed]) -> dt.date | None:

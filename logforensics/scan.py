@@ -1,12 +1,12 @@
 """One pass over one Flink log (or .out/.err): header-aligned chunks -> what the analysis keeps.
 
 Memory stays flat in the file size: the bytes are read in chunks cut just before a record header (so no record is
-split), each chunk is parsed in polars and dropped. What survives a chunk:
+split), each chunk is parsed in polars, digested and dropped. What survives a chunk:
 
 - for every record: its time and level, folded into the source's counts, time span, per-minute counts and time gaps;
-- fully parsed records (RECORDS_SCHEMA) only for *candidates*: records whose lines hold one of the literals the
-  analysis looks for (the signals' prefilters, banner and metrics markers), and every multi-line record (stack traces,
-  diagnostics blocks), which the exception grouping needs. That is a small share of a real log.
+- for *candidates* only (records whose header holds one of the literals the analysis looks for, and every multi-line
+  record: stack traces, diagnostics blocks): the classified events, the metrics the records carry, the exception
+  groups (merged across chunks by signature) and the startup-banner lines. The records themselves are dropped.
 """
 
 from __future__ import annotations
@@ -19,15 +19,20 @@ from dataclasses import dataclass, field
 
 import polars as pl
 
+from logforensics.catalogue.model import Catalogue
 from logforensics.ingest.discover import Found, is_gzip
-from logforensics.model import RECORDS_SCHEMA, UTC_MS
-from logforensics.parsers.flink import localize, parse_flink_lines, parse_plain
+from logforensics.model import EVENTS_SCHEMA, METRICS_SCHEMA, RECORDS_SCHEMA, UTC_MS, ExceptionGroup, SourceKind
+from logforensics.parsers.exceptions import group_exceptions, merge_groups
+from logforensics.parsers.flink import BANNER_LITERALS, localize, parse_flink_lines, parse_plain
 from logforensics.parsers.layouts import LAYOUTS
 from logforensics.parsers.lines import read_lines
+from logforensics.parsers.metrics import extract_metrics
+from logforensics.timeline import classify_records
 
 CHUNK_BYTES = 64 << 20
 """Target chunk size; a chunk ends at the first record header after it (or the next newline past 8 MiB more)."""
 _BLOCK = 8 << 20
+_BANNER_CAP = 50
 GAP_SECONDS = 45.0
 """A silence longer than this in a log is a time gap (heartbeat.timeout defaults to 50 s)."""
 
@@ -41,10 +46,45 @@ GAPS_SCHEMA: dict[str, pl.DataType] = {
 }
 
 
+@dataclass(frozen=True)
+class Digest:
+    """What the analysis keeps of a set of records (a chunk, or a saved trace)."""
+
+    events: pl.DataFrame
+    """EVENTS_SCHEMA, classified by the catalogue (keys not yet normalised)."""
+    metrics: pl.DataFrame
+    """METRICS_SCHEMA, ``tm_id`` not yet filled."""
+    exceptions: tuple[ExceptionGroup, ...]
+    banner: pl.DataFrame
+    """RECORDS_SCHEMA: the records that can tell the Flink version and the deployment."""
+
+
+def digest(records: pl.DataFrame, kind: SourceKind, catalogue: Catalogue) -> Digest:
+    records = records.with_columns(source_kind=pl.lit(str(kind)))
+    return Digest(
+        events=classify_records(records, catalogue.signals.values()),
+        metrics=extract_metrics(records.drop("source_kind"), {}),
+        exceptions=group_exceptions(records.drop("source_kind")),
+        banner=records.drop("source_kind")
+        .filter(
+            (
+                pl.col("logger").fill_null("")
+                + " "
+                + pl.col("message").fill_null("")
+                + " "
+                + pl.col("detail").fill_null("")
+            ).str.contains_any(list(BANNER_LITERALS))
+        )
+        .head(_BANNER_CAP),
+    )
+
+
 @dataclass
 class ScanResult:
-    records: pl.DataFrame
-    """Candidate records only (RECORDS_SCHEMA), ``ts`` in UTC."""
+    events: pl.DataFrame = field(default_factory=lambda: pl.DataFrame(schema=EVENTS_SCHEMA))
+    metrics: pl.DataFrame = field(default_factory=lambda: pl.DataFrame(schema=METRICS_SCHEMA))
+    exceptions: tuple[ExceptionGroup, ...] = ()
+    banner: pl.DataFrame = field(default_factory=lambda: pl.DataFrame(schema=RECORDS_SCHEMA))
     lines: int = 0
     records_total: int = 0
     unparsed_lines: int = 0
@@ -113,25 +153,41 @@ def _header_bytes_regex(layout: str | None) -> re.Pattern[bytes]:
 
 
 def chunks(blocks: Iterable[bytes], boundary: re.Pattern[bytes], size: int = CHUNK_BYTES) -> Iterator[bytes]:
-    """Regroup ``blocks`` into chunks of about ``size`` bytes that end right before a record header."""
-    buffer = bytearray()
+    """Regroup ``blocks`` into chunks of about ``size`` bytes that end right before a record header.
+
+    Blocks are kept in a list and joined once per chunk; the boundary is searched only in the newest block."""
+    pending: list[bytes] = []
+    held = 0
     for block in blocks:
-        buffer += block
-        while len(buffer) > size:
-            match = boundary.search(buffer, size, size + _BLOCK)
-            if match is None:
-                if len(buffer) < size + _BLOCK:
-                    break  # read more before deciding
-                newline = buffer.find(b"\n", size)  # a giant record: cut at a line end
-                if newline < 0:
-                    break
-                cut = newline + 1
-            else:
-                cut = match.start() + 1
-            yield bytes(buffer[:cut])
-            del buffer[:cut]
-    if buffer:
-        yield bytes(buffer)
+        pending.append(block)
+        held += len(block)
+        while held > size:
+            cut = _cut(pending, held, size, boundary)
+            if cut is None:
+                break  # read more before deciding
+            joined = b"".join(pending)
+            yield joined[:cut]
+            rest = joined[cut:]
+            pending = [rest] if rest else []
+            held = len(rest)
+    if held:
+        yield b"".join(pending)
+
+
+def _cut(pending: list[bytes], held: int, size: int, boundary: re.Pattern[bytes]) -> int | None:
+    """Offset in the joined blocks where a chunk of about ``size`` bytes should end, or None to read on."""
+    last = pending[-1]
+    start_of_last = held - len(last)
+    start = max(size - start_of_last - 1, 0)  # include the newline that may end the previous block
+    window = (pending[-2][-1:] if len(pending) > 1 and start == 0 else b"") + last
+    shift = start_of_last - (len(window) - len(last))
+    match = boundary.search(window, start + (len(window) - len(last)))
+    if match is not None:
+        return shift + match.start() + 1
+    if held - size < _BLOCK:
+        return None
+    newline = last.rfind(b"\n")  # a giant record: cut at a line end
+    return start_of_last + newline + 1 if newline >= 0 else None
 
 
 def keep_pattern(literals: Iterable[str]) -> list[str]:
@@ -141,61 +197,59 @@ def keep_pattern(literals: Iterable[str]) -> list[str]:
 
 def scan_source(
     found: Found,
+    kind: SourceKind,
     layout: str | None,
     *,
+    catalogue: Catalogue,
     keep: list[str],
     tz: str | dt.timedelta,
     max_bytes: int,
-    plain: bool = False,
     date_hint: dt.date | None = None,
 ) -> ScanResult:
-    """Scan one Flink log (or, with ``plain``, a .out/.err file) in chunks; see the module docstring."""
+    """Scan one Flink log (or, for plain kinds, a .out/.err or text file) in chunks; see the module docstring."""
     warnings: list[str] = []
-    result = ScanResult(records=pl.DataFrame(schema=RECORDS_SCHEMA))
-    kept: list[pl.DataFrame] = []
+    result = ScanResult()
+    digests: list[Digest] = []
     minutes: list[pl.DataFrame] = []
     gaps: list[pl.DataFrame] = []
     last_header: tuple[dt.datetime, int] | None = None  # (ts, line) of the previous chunk's last record
     offset = 0
+    plain = kind.is_plain
     boundary = _header_bytes_regex(None if plain else layout)
-    first_chunk = True
-    for data in chunks(_blocks(found, max_bytes, warnings), boundary):
+    for index, data in enumerate(chunks(_blocks(found, max_bytes, warnings), boundary)):
         lines = read_lines(data, found.label)
+        del data
         warnings.extend(w for w in lines.warnings if w not in warnings)
         frame = lines.frame.with_columns(pl.col("line_no") + offset)
         offset += lines.frame.height
         if plain:
             parsed = parse_plain(frame, found.label)
             result.records_total += parsed.records.height
-            result.unparsed_lines += parsed.unparsed_lines if first_chunk else 0
-            kept.append(
-                parsed.records.filter(pl.col("message").str.contains_any(keep) | pl.col("detail").is_not_null())
-            )
-        else:
-            scanned = parse_flink_lines(frame, found.label, layout or "log4j2", keep=keep, date_hint=date_hint)
-            # Lines before the first header of a later chunk cannot happen: chunks start at a header.
-            result.unparsed_lines += scanned.unparsed_lines
-            result.records_total += scanned.records_total
-            times = localize(scanned.times, tz).select("ts", "line", "level").drop_nulls("ts")
-            kept.append(localize(scanned.records, tz))
-            if times.height:
-                minutes.append(
-                    times.group_by(pl.col("ts").dt.truncate("1m").alias("minute"), "level").agg(
-                        pl.len().cast(pl.Int64).alias("count")
-                    )
+            result.unparsed_lines += parsed.unparsed_lines if index == 0 else 0
+            kept = parsed.records.filter(pl.col("message").str.contains_any(keep) | pl.col("detail").is_not_null())
+            digests.append(digest(localize(kept, tz), kind, catalogue))
+            continue
+        scanned = parse_flink_lines(frame, found.label, layout or "log4j2", keep=keep, date_hint=date_hint)
+        del frame
+        result.unparsed_lines += scanned.unparsed_lines  # only the first chunk has lines before a header
+        result.records_total += scanned.records_total
+        digests.append(digest(localize(scanned.records, tz), kind, catalogue))
+        times = localize(scanned.times, tz).select("ts", "line", "level").drop_nulls("ts")
+        if times.height:
+            minutes.append(
+                times.group_by(pl.col("ts").dt.truncate("1m").alias("minute"), "level").agg(
+                    pl.len().cast(pl.Int64).alias("count")
                 )
-                gaps.append(_gaps(times, last_header))
-                tail = times.select(pl.col("ts").max(), pl.col("line").max()).row(0)
-                last_header = (tail[0], tail[1])
-                first, last = times.select(pl.col("ts").min().alias("a"), pl.col("ts").max().alias("b")).row(0)
-                result.first_ts = first if result.first_ts is None else min(result.first_ts, first)
-                result.last_ts = last if result.last_ts is None else max(result.last_ts, last)
-        first_chunk = False
+            )
+            gaps.append(_gaps(times, last_header))
+            first, last, last_line = times.select(
+                pl.col("ts").min().alias("a"), pl.col("ts").max().alias("b"), pl.col("line").max().alias("c")
+            ).row(0)
+            last_header = (times["ts"][-1], last_line)
+            result.first_ts = first if result.first_ts is None else min(result.first_ts, first)
+            result.last_ts = last if result.last_ts is None else max(result.last_ts, last)
     result.lines = offset
-    if kept:
-        result.records = pl.concat(kept, how="vertical")
-    if plain:
-        result.records = localize(result.records, tz)
+    _fold(result, digests)
     if minutes:
         result.minute_counts = (
             pl.concat(minutes).group_by("minute", "level").agg(pl.col("count").sum()).sort("minute", "level")
@@ -203,6 +257,26 @@ def scan_source(
     if gaps:
         result.gaps = pl.concat(gaps).cast(GAPS_SCHEMA)  # type: ignore[arg-type]
     result.warnings = warnings
+    return result
+
+
+def _fold(result: ScanResult, digests: list[Digest]) -> None:
+    if not digests:
+        return
+    result.events = pl.concat([d.events for d in digests], how="vertical")
+    result.metrics = pl.concat([d.metrics for d in digests], how="vertical")
+    result.exceptions = merge_groups([d.exceptions for d in digests])
+    result.banner = pl.concat([d.banner for d in digests], how="vertical").head(_BANNER_CAP)
+
+
+def scan_records(
+    records: pl.DataFrame, kind: SourceKind, catalogue: Catalogue, lines: int, unparsed: int
+) -> ScanResult:
+    """The same result for records parsed in one piece (saved exception traces)."""
+    result = ScanResult(lines=lines, records_total=records.height, unparsed_lines=unparsed)
+    _fold(result, [digest(records, kind, catalogue)])
+    times = records.select(pl.col("ts").min().alias("a"), pl.col("ts").max().alias("b"))
+    result.first_ts, result.last_ts = times.row(0)
     return result
 
 

@@ -32,8 +32,8 @@ class ParsedSource:
 
     path: str
     kind: SourceKind
-    records: pl.DataFrame | None = None
-    """RECORDS_SCHEMA for Flink logs and stdout."""
+    events: pl.DataFrame | None = None
+    """EVENTS_SCHEMA: the classified records of Flink logs and text sources."""
     gc_events: pl.DataFrame | None = None
     """GC_EVENTS_SCHEMA for GC logs."""
     gaps: pl.DataFrame | None = None
@@ -65,7 +65,7 @@ def classify_records(records: pl.DataFrame, signals: Iterable[Signal]) -> pl.Dat
     One Aho-Corasick pass (``extract_many``) tells each record which signal literals it holds; each signal's regex
     then runs only on the records holding its literal.
     """
-    line_signals = [s for s in signals if s.regex and s.literal]
+    line_signals = [s for s in signals if s.regex and s.literals]
     if records.height == 0 or not line_signals:
         return _empty_events()
     text = (
@@ -73,7 +73,7 @@ def classify_records(records: pl.DataFrame, signals: Iterable[Signal]) -> pl.Dat
         .then(pl.col("message") + "\n" + pl.col("detail"))
         .otherwise(pl.col("message"))
     )
-    literals = sorted({s.literal or "" for s in line_signals})
+    literals = sorted({literal for s in line_signals for literal in s.literals})
     candidates = (
         records.with_columns(text=text, message=pl.col("message").fill_null(""))
         .with_columns(_hits=pl.col("text").str.extract_many(literals, overlapping=True))
@@ -87,13 +87,14 @@ def classify_records(records: pl.DataFrame, signals: Iterable[Signal]) -> pl.Dat
     candidates = candidates.drop("_hits")
     frames: list[pl.DataFrame] = []
     for signal in line_signals:
-        holding = rows_by_literal.get(signal.literal or "")
-        if holding is None:
+        held = [rows_by_literal[literal] for literal in signal.literals if literal in rows_by_literal]
+        if not held:
             continue
+        holding = pl.concat(held).unique(maintain_order=True) if len(held) > 1 else held[0]
         column = "text" if signal.search_in is SearchIn.TEXT else "message"
         rows = candidates[holding].filter(
             pl.col("source_kind").is_in(_source_kind_of(signal)),
-            pl.col(column).str.contains(signal.literal or "", literal=True),
+            pl.col(column).str.contains_any(list(signal.literals)),
         )
         if signal.levels:
             rows = rows.filter(pl.col("level").is_in(list(signal.levels)))
@@ -262,15 +263,9 @@ def _stem(path: str) -> str:
 
 
 def classify_flink(sources: list[ParsedSource], catalogue: Catalogue) -> pl.DataFrame:
-    """Events of every Flink log and stdout source, keys normalised (one pass over all records)."""
-    record_frames = [
-        s.records.with_columns(source_kind=pl.lit(str(s.kind)))
-        for s in sources
-        if s.records is not None and s.records.height
-    ]
+    """Events of every Flink log and text source (classified while scanning) plus their time gaps, keys normalised."""
     parts = [classify_gaps(sources, catalogue.signals.values())]
-    if record_frames:
-        parts.append(classify_records(pl.concat(record_frames, how="vertical"), catalogue.signals.values()))
+    parts += [s.events for s in sources if s.events is not None and s.events.height]
     return normalize_keys(pl.concat(parts, how="vertical"))
 
 

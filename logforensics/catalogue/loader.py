@@ -48,6 +48,8 @@ CATEGORIES = (
     "platform",
 )
 FAILURE_TYPES = ("user", "system", "platform")
+MIN_LITERAL = 6
+"""Shortest literal prefilter accepted."""
 _DURATION = regex.compile(r"^\s*(\d+(?:\.\d+)?)\s*(ms|s|m|h)\s*$")
 _UNITS = {"ms": 0.001, "s": 1.0, "m": 60.0, "h": 3600.0}
 
@@ -58,7 +60,7 @@ _SIGNAL_KEYS: dict[str, tuple[type | tuple[type, ...], bool]] = {
     "description": (str, False),
     "sources": (list, True),
     "family": (str, True),
-    "literal": (str, False),
+    "literal": ((str, list), False),  # one string, or a list of alternatives
     "regex": (str, False),
     "search_in": (str, False),
     "levels": (list, False),
@@ -238,6 +240,15 @@ def _load_signal(file: _File, data: dict[str, Any]) -> Signal | None:
     gc: GcPredicate | None = None
     gap: GapPredicate | None = None
     groups: tuple[str, ...] = ()
+    raw_literal = data.get("literal", [])
+    literals: tuple[str, ...] = (raw_literal,) if isinstance(raw_literal, str) else tuple(raw_literal)
+    if not all(isinstance(literal, str) and len(literal) >= MIN_LITERAL for literal in literals):
+        file.error(
+            "literal",
+            f"each literal must be a string of at least {MIN_LITERAL} characters: a short one makes most lines "
+            "candidates and slows every analysis",
+        )
+        ok = False
     pattern = data.get("regex")
     if "gc" in sources:
         if "gc" not in data:
@@ -273,10 +284,9 @@ def _load_signal(file: _File, data: dict[str, Any]) -> Signal | None:
                     "regex", f"named group(s) {', '.join(unknown)} are not key columns ({', '.join(KEY_COLUMNS)})"
                 )
                 ok = False
-            literal = data.get("literal", "")
             for sample in data.get("samples", []):
-                if literal and literal not in sample:
-                    file.error("samples", f"sample does not contain the literal {literal!r}: {sample[:80]!r}")
+                if literals and not any(literal in sample for literal in literals):
+                    file.error("samples", f"sample holds none of the literals {list(literals)!r}: {sample[:80]!r}")
                     ok = False
     if data.get("value_group") and data["value_group"] not in groups:
         file.error("value_group", f"value_group '{data['value_group']}' is not a named group of the regex")
@@ -292,7 +302,7 @@ def _load_signal(file: _File, data: dict[str, Any]) -> Signal | None:
         path=file.label,
         sources=tuple(SignalSource(s) for s in sources),
         family=Family(data["family"]),
-        literal=data.get("literal"),
+        literals=literals,
         regex=pattern,
         groups=groups,
         search_in=SearchIn(search_in),

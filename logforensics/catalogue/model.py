@@ -64,8 +64,9 @@ class Signal:
     """The TOML file, for messages."""
     sources: tuple[SignalSource, ...]
     family: Family
-    literal: str | None = None
-    """A plain substring every match contains: the cheap prefilter."""
+    literals: tuple[str, ...] = ()
+    """Plain substrings (``literal`` in TOML: one string, or a list when a signal has several wordings); every match
+    contains one of them. The cheap prefilter: the regex only runs on records that hold one."""
     regex: str | None = None
     """Rust-regex syntax (run by polars); named groups become key columns."""
     groups: tuple[str, ...] = ()

@@ -28,7 +28,7 @@ def check_signal(signal: Signal) -> list[Outcome]:
     outcomes: list[Outcome] = []
     lines = list(signal.samples) + list(signal.misses)
     frame = pl.DataFrame({"text": lines}, schema={"text": pl.String()}).with_columns(
-        hit=pl.col("text").str.contains(signal.literal or "", literal=True) & pl.col("text").str.contains(signal.regex)
+        hit=pl.col("text").str.contains_any(list(signal.literals)) & pl.col("text").str.contains(signal.regex)
     )
     for index, (text, hit) in enumerate(frame.iter_rows()):
         expected = index < len(signal.samples)

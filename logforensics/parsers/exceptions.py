@@ -35,6 +35,7 @@ end-to-end whitelist of noise, ../shared/reference/flink-log-templates.md §12).
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import replace
 from typing import Literal
 
 import polars as pl
@@ -313,3 +314,26 @@ def group_exceptions(records: pl.DataFrame, *, example_cap: int = 8000) -> tuple
 
 def _as_datetime(value: object) -> dt.datetime | None:
     return value if isinstance(value, dt.datetime) else None
+
+
+def merge_groups(parts: list[tuple[ExceptionGroup, ...]]) -> tuple[ExceptionGroup, ...]:
+    """Groups found in separate chunks of the logs, merged by signature: counts add up, the earliest example stays."""
+    merged: dict[str, ExceptionGroup] = {}
+    far = dt.datetime.max.replace(tzinfo=dt.UTC)
+    for groups in parts:
+        for group in groups:
+            known = merged.get(group.signature)
+            if known is None:
+                merged[group.signature] = group
+                continue
+            earliest = min((known, group), key=lambda g: g.first_ts or far)
+            firsts = [t for t in (known.first_ts, group.first_ts) if t is not None]
+            lasts = [t for t in (known.last_ts, group.last_ts) if t is not None]
+            merged[group.signature] = replace(
+                earliest,
+                count=known.count + group.count,
+                first_ts=min(firsts) if firsts else None,
+                last_ts=max(lasts) if lasts else None,
+                benign=known.benign and group.benign,
+            )
+    return tuple(sorted(merged.values(), key=lambda g: (-g.count, g.first_ts or far, g.signature)))

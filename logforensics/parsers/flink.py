@@ -165,13 +165,13 @@ def _timestamp(spec: Layout, date_hint: dt.date | None) -> pl.Expr:
 
 
 def _quick_level(spec: Layout) -> pl.Expr:
-    """The level from a short slice after the timestamp (skipping logback's [thread])."""
-    head = pl.col("line").str.slice(spec.ts_width, 120).str.strip_chars_start()
-    head = (
-        pl.when(head.str.starts_with("["))
-        .then(head.str.slice(head.str.find("] ", literal=True) + 2).str.strip_chars_start())
-        .otherwise(head)
-    )
+    """The level: right after the timestamp for log4j-style layouts (a 7-character slice cut at its first space),
+    after logback's [thread] otherwise."""
+    if spec.name != "logback":
+        word = pl.col("line").str.slice(spec.ts_width + 1, 7)
+        return _level(word.str.slice(0, word.str.find(" ", literal=True).fill_null(7)))
+    head = pl.col("line").str.slice(spec.ts_width, 160).str.strip_chars_start()
+    head = head.str.slice(head.str.find("] ", literal=True) + 2).str.strip_chars_start()
     return _level(head.str.slice(0, head.str.find(" ", literal=True)))
 
 
@@ -343,6 +343,9 @@ class BannerFacts:
     deployment: str
     """yarn | kubernetes | standalone | unknown"""
 
+
+BANNER_LITERALS = ("(Version: ", "ResourceManager", "Entrypoint", "EntryPoint", "TaskExecutor runner", "flink-dist")
+"""What a record must hold to tell :func:`banner_facts` something (the scan keeps only those)."""
 
 _VERSION_RE = r"^\s*Starting .*\(Version: (\d+\.\d+(?:\.\d+)?)"
 _JAR_VERSION_RE = r"flink-dist[^\s:\]]*:(\d+\.\d+(?:\.\d+)?)"

@@ -15,10 +15,10 @@ GOOD_SIGNAL = """id = "my_signal"
 title = "Mine"
 sources = ["flink"]
 family = "other"
-literal = "boom"
-regex = 'boom (?P<job_id>[0-9a-f]{32})'
-samples = ["x boom 0123456789abcdef0123456789abcdef"]
-misses = ["x bang"]
+literal = "went boom"
+regex = 'went boom (?P<job_id>[0-9a-f]{32})'
+samples = ["x went boom 0123456789abcdef0123456789abcdef"]
+misses = ["x went bang"]
 """
 
 GOOD_CAUSE = """id = "my_cause"
@@ -80,7 +80,7 @@ def test_unknown_key_with_line_and_suggestion(tmp_path: Path) -> None:
 
 
 def test_bad_regex_is_refused_at_load_time(tmp_path: Path) -> None:
-    bad = GOOD_SIGNAL.replace("boom (?P<job_id>[0-9a-f]{32})", "boom (?<=x)(?P<job_id>a)")
+    bad = GOOD_SIGNAL.replace("went boom (?P<job_id>[0-9a-f]{32})", "went boom (?<=x)(?P<job_id>a)")
     found = problems(tmp_path, {"my_signal.toml": bad}, {})
     assert len(found) == 1
     assert found[0].startswith(f"{tmp_path.name}/signals/my_signal.toml:6: regex does not compile for polars")
@@ -125,3 +125,18 @@ def test_named_groups_must_be_key_columns(tmp_path: Path) -> None:
     bad = GOOD_SIGNAL.replace("(?P<job_id>", "(?P<jobid>")
     found = problems(tmp_path, {"my_signal.toml": bad}, {})
     assert "named group(s) jobid are not key columns" in found[0]
+
+
+def test_short_literals_are_refused_and_lists_are_accepted(tmp_path: Path) -> None:
+    short = GOOD_SIGNAL.replace('literal = "went boom"', 'literal = "boom"')
+    found = problems(tmp_path, {"my_signal.toml": short}, {})
+    assert found == [
+        f"{tmp_path.name}/signals/my_signal.toml:5: each literal must be a string of at least 6 characters: "
+        "a short one makes most lines candidates and slows every analysis"
+    ]
+    listed = GOOD_SIGNAL.replace('literal = "went boom"', 'literal = ["went boom", "went bang"]')
+    root = catalogue_dir(tmp_path / "ok", {"my_signal.toml": listed}, {})
+    assert load_catalogue([root]).signals["my_signal"].literals == ("went boom", "went bang")
+    wrong = GOOD_SIGNAL.replace('literal = "went boom"', 'literal = ["went bang", "went pop"]')
+    found = problems(tmp_path / "wrong", {"my_signal.toml": wrong}, {})
+    assert "sample holds none of the literals" in found[0]
