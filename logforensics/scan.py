@@ -14,8 +14,11 @@ from __future__ import annotations
 import datetime as dt
 import re
 import zlib
+from collections import deque
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass, field
+from concurrent.futures import Future, ThreadPoolExecutor
+from dataclasses import dataclass, field, replace
+from itertools import pairwise
 
 import polars as pl
 
@@ -195,6 +198,78 @@ def keep_pattern(literals: Iterable[str]) -> list[str]:
     return sorted({literal for literal in literals if literal})
 
 
+@dataclass(frozen=True)
+class _Chunk:
+    """What one chunk leaves behind (see the module docstring)."""
+
+    digest: Digest
+    lines: int
+    records_total: int
+    unparsed_lines: int
+    warnings: tuple[str, ...]
+    minutes: pl.DataFrame | None = None
+    gaps: pl.DataFrame | None = None
+    """Silences inside the chunk."""
+    first: tuple[dt.datetime, int] | None = None
+    """(ts, line) of the chunk's first record with a time: to find a silence across the chunk boundary."""
+    last: tuple[dt.datetime, int] | None = None
+    """(latest ts, last line) of the chunk."""
+    span: tuple[dt.datetime, dt.datetime] | None = None
+
+
+@dataclass(frozen=True)
+class _Job:
+    """How to read the chunks of one source."""
+
+    label: str
+    kind: SourceKind
+    layout: str
+    catalogue: Catalogue
+    keep: list[str]
+    tz: str | dt.timedelta
+    date_hint: dt.date | None
+
+
+def _scan_chunk(job: _Job, data: bytes, offset: int, first_chunk: bool) -> _Chunk:
+    lines = read_lines(data, job.label)
+    frame = lines.frame.with_columns(pl.col("line_no") + offset)
+    if job.kind.is_plain:
+        parsed = parse_plain(frame, job.label)
+        kept = parsed.records.filter(pl.col("message").str.contains_any(job.keep) | pl.col("detail").is_not_null())
+        return _Chunk(
+            digest=digest(localize(kept, job.tz), job.kind, job.catalogue),
+            lines=frame.height,
+            records_total=parsed.records.height,
+            unparsed_lines=parsed.unparsed_lines if first_chunk else 0,
+            warnings=lines.warnings,
+        )
+    scanned = parse_flink_lines(frame, job.label, job.layout, keep=job.keep, date_hint=job.date_hint)
+    del frame
+    times = localize(scanned.times, job.tz).select("ts", "line", "level").drop_nulls("ts")
+    chunk = _Chunk(
+        digest=digest(localize(scanned.records, job.tz), job.kind, job.catalogue),
+        lines=lines.frame.height,
+        records_total=scanned.records_total,
+        unparsed_lines=scanned.unparsed_lines,  # only the first chunk has lines before a header
+        warnings=lines.warnings,
+    )
+    if times.height == 0:
+        return chunk
+    first_ts, last_ts, last_line = times.select(
+        pl.col("ts").min().alias("a"), pl.col("ts").max().alias("b"), pl.col("line").max().alias("c")
+    ).row(0)
+    return replace(
+        chunk,
+        minutes=times.group_by(pl.col("ts").dt.truncate("1m").alias("minute"), "level").agg(
+            pl.len().cast(pl.Int64).alias("count")
+        ),
+        gaps=_gaps(times, None),
+        first=(times["ts"][0], int(times["line"][0])),
+        last=(last_ts, last_line),
+        span=(first_ts, last_ts),
+    )
+
+
 def scan_source(
     found: Found,
     kind: SourceKind,
@@ -205,57 +280,54 @@ def scan_source(
     tz: str | dt.timedelta,
     max_bytes: int,
     date_hint: dt.date | None = None,
+    workers: int = 2,
 ) -> ScanResult:
-    """Scan one Flink log (or, for plain kinds, a .out/.err or text file) in chunks; see the module docstring."""
+    """Scan one Flink log (or, for plain kinds, a .out/.err or text file) in chunks; see the module docstring.
+
+    polars runs most string operations of one column on one core, so ``workers`` chunks are parsed at once on
+    threads (polars releases the GIL); the reader stays at most that many chunks ahead, so memory stays bounded."""
     warnings: list[str] = []
+    job = _Job(found.label, kind, layout or "log4j2", catalogue, keep, tz, date_hint)
+    boundary = _header_bytes_regex(None if kind.is_plain else layout)
+    done: list[_Chunk] = []
+    with ThreadPoolExecutor(max_workers=max(1, workers)) as pool:
+        running: deque[Future[_Chunk]] = deque()
+        offset = 0
+        for index, data in enumerate(chunks(_blocks(found, max_bytes, warnings), boundary)):
+            running.append(pool.submit(_scan_chunk, job, data, offset, index == 0))
+            offset += data.count(b"\n") + (0 if data.endswith(b"\n") else 1)
+            del data
+            while len(running) > workers:
+                done.append(running.popleft().result())
+        done.extend(future.result() for future in running)
+    return _combine(done, warnings)
+
+
+def _combine(done: list[_Chunk], warnings: list[str]) -> ScanResult:
+    """The chunks' results in file order, with the silences that straddle two chunks."""
     result = ScanResult()
-    digests: list[Digest] = []
-    minutes: list[pl.DataFrame] = []
-    gaps: list[pl.DataFrame] = []
-    last_header: tuple[dt.datetime, int] | None = None  # (ts, line) of the previous chunk's last record
-    offset = 0
-    plain = kind.is_plain
-    boundary = _header_bytes_regex(None if plain else layout)
-    for index, data in enumerate(chunks(_blocks(found, max_bytes, warnings), boundary)):
-        lines = read_lines(data, found.label)
-        del data
-        warnings.extend(w for w in lines.warnings if w not in warnings)
-        frame = lines.frame.with_columns(pl.col("line_no") + offset)
-        offset += lines.frame.height
-        if plain:
-            parsed = parse_plain(frame, found.label)
-            result.records_total += parsed.records.height
-            result.unparsed_lines += parsed.unparsed_lines if index == 0 else 0
-            kept = parsed.records.filter(pl.col("message").str.contains_any(keep) | pl.col("detail").is_not_null())
-            digests.append(digest(localize(kept, tz), kind, catalogue))
-            continue
-        scanned = parse_flink_lines(frame, found.label, layout or "log4j2", keep=keep, date_hint=date_hint)
-        del frame
-        result.unparsed_lines += scanned.unparsed_lines  # only the first chunk has lines before a header
-        result.records_total += scanned.records_total
-        digests.append(digest(localize(scanned.records, tz), kind, catalogue))
-        times = localize(scanned.times, tz).select("ts", "line", "level").drop_nulls("ts")
-        if times.height:
-            minutes.append(
-                times.group_by(pl.col("ts").dt.truncate("1m").alias("minute"), "level").agg(
-                    pl.len().cast(pl.Int64).alias("count")
-                )
-            )
-            gaps.append(_gaps(times, last_header))
-            first, last, last_line = times.select(
-                pl.col("ts").min().alias("a"), pl.col("ts").max().alias("b"), pl.col("line").max().alias("c")
-            ).row(0)
-            last_header = (times["ts"][-1], last_line)
-            result.first_ts = first if result.first_ts is None else min(result.first_ts, first)
-            result.last_ts = last if result.last_ts is None else max(result.last_ts, last)
-    result.lines = offset
-    _fold(result, digests)
-    if minutes:
+    for chunk in done:
+        warnings.extend(w for w in chunk.warnings if w not in warnings)
+        result.lines += chunk.lines
+        result.records_total += chunk.records_total
+        result.unparsed_lines += chunk.unparsed_lines
+    _fold(result, [chunk.digest for chunk in done])
+    timed = [chunk for chunk in done if chunk.span is not None]
+    if timed:
+        result.first_ts = min(c.span[0] for c in timed if c.span)
+        result.last_ts = max(c.span[1] for c in timed if c.span)
         result.minute_counts = (
-            pl.concat(minutes).group_by("minute", "level").agg(pl.col("count").sum()).sort("minute", "level")
-        ).cast(MINUTE_COUNTS_SCHEMA)  # type: ignore[arg-type]
-    if gaps:
-        result.gaps = pl.concat(gaps).cast(GAPS_SCHEMA)  # type: ignore[arg-type]
+            pl.concat([c.minutes for c in timed if c.minutes is not None])
+            .group_by("minute", "level")
+            .agg(pl.col("count").sum())
+            .sort("minute", "level")
+            .cast(MINUTE_COUNTS_SCHEMA)  # type: ignore[arg-type]
+        )
+        gaps = [c.gaps for c in timed if c.gaps is not None]
+        for before, after in pairwise(timed):
+            if before.last and after.first:
+                gaps.append(_gaps(pl.DataFrame({"ts": [after.first[0]], "line": [after.first[1]]}), before.last))
+        result.gaps = pl.concat([g.cast(GAPS_SCHEMA) for g in gaps]).sort("line")  # type: ignore[arg-type]
     result.warnings = warnings
     return result
 
