@@ -32,10 +32,13 @@ from logforensics.parsers.lines import read_lines
 from logforensics.parsers.metrics import extract_metrics
 from logforensics.timeline import classify_records
 
-CHUNK_BYTES = 64 << 20
+CHUNK_BYTES = 32 << 20
 """Target chunk size; a chunk ends at the first record header after it (or the next newline past 8 MiB more)."""
 _BLOCK = 8 << 20
 _BANNER_CAP = 50
+DIGEST_BYTES = 48 << 20
+"""Candidate records are classified and grouped in batches of about this size: per-call costs (one regex pass per
+signal) then weigh little, and memory stays bounded."""
 GAP_SECONDS = 45.0
 """A silence longer than this in a log is a time gap (heartbeat.timeout defaults to 50 s)."""
 
@@ -155,10 +158,11 @@ def _header_bytes_regex(layout: str | None) -> re.Pattern[bytes]:
     return re.compile(rb"\n")
 
 
-def chunks(blocks: Iterable[bytes], boundary: re.Pattern[bytes], size: int = CHUNK_BYTES) -> Iterator[bytes]:
+def chunks(blocks: Iterable[bytes], boundary: re.Pattern[bytes], size: int | None = None) -> Iterator[bytes]:
     """Regroup ``blocks`` into chunks of about ``size`` bytes that end right before a record header.
 
-    Blocks are kept in a list and joined once per chunk; the boundary is searched only in the newest block."""
+    The cut is searched in the newest block only, and each chunk is joined once (one copy of its bytes)."""
+    size = size or CHUNK_BYTES
     pending: list[bytes] = []
     held = 0
     for block in blocks:
@@ -168,9 +172,15 @@ def chunks(blocks: Iterable[bytes], boundary: re.Pattern[bytes], size: int = CHU
             cut = _cut(pending, held, size, boundary)
             if cut is None:
                 break  # read more before deciding
-            joined = b"".join(pending)
-            yield joined[:cut]
-            rest = joined[cut:]
+            last = pending[-1]
+            start_of_last = held - len(last)
+            if cut <= start_of_last:  # the boundary fell on the previous block's last newline
+                head, rest = b"".join(pending[:-1]), last
+                rest = head[cut:] + rest if cut < start_of_last else rest
+                yield head[:cut]
+            else:
+                yield b"".join([*pending[:-1], last[: cut - start_of_last]])
+                rest = last[cut - start_of_last :]
             pending = [rest] if rest else []
             held = len(rest)
     if held:
@@ -202,7 +212,8 @@ def keep_pattern(literals: Iterable[str]) -> list[str]:
 class _Chunk:
     """What one chunk leaves behind (see the module docstring)."""
 
-    digest: Digest
+    kept: pl.DataFrame
+    """The candidate records (RECORDS_SCHEMA, UTC), digested later in batches of several chunks."""
     lines: int
     records_total: int
     unparsed_lines: int
@@ -237,7 +248,7 @@ def _scan_chunk(job: _Job, data: bytes, offset: int, first_chunk: bool) -> _Chun
         parsed = parse_plain(frame, job.label)
         kept = parsed.records.filter(pl.col("message").str.contains_any(job.keep) | pl.col("detail").is_not_null())
         return _Chunk(
-            digest=digest(localize(kept, job.tz), job.kind, job.catalogue),
+            kept=localize(kept, job.tz),
             lines=frame.height,
             records_total=parsed.records.height,
             unparsed_lines=parsed.unparsed_lines if first_chunk else 0,
@@ -247,10 +258,12 @@ def _scan_chunk(job: _Job, data: bytes, offset: int, first_chunk: bool) -> _Chun
     del frame
     times = localize(scanned.times, job.tz).select("ts", "line", "level").drop_nulls("ts")
     chunk = _Chunk(
-        digest=digest(localize(scanned.records, job.tz), job.kind, job.catalogue),
+        kept=localize(scanned.records, job.tz),
         lines=lines.frame.height,
         records_total=scanned.records_total,
-        unparsed_lines=scanned.unparsed_lines,  # only the first chunk has lines before a header
+        # Later chunks start at a header, except after a record larger than the search window (_BLOCK): its tail
+        # opens the next chunk, and those are continuation lines, not unparsed ones.
+        unparsed_lines=scanned.unparsed_lines if first_chunk else 0,
         warnings=lines.warnings,
     )
     if times.height == 0:
@@ -290,20 +303,39 @@ def scan_source(
     job = _Job(found.label, kind, layout or "log4j2", catalogue, keep, tz, date_hint)
     boundary = _header_bytes_regex(None if kind.is_plain else layout)
     done: list[_Chunk] = []
+    digests: list[Future[Digest]] = []
+    batch: list[pl.DataFrame] = []
+    batch_bytes = 0
     with ThreadPoolExecutor(max_workers=max(1, workers)) as pool:
         running: deque[Future[_Chunk]] = deque()
+
+        def settle(future: Future[_Chunk]) -> None:
+            nonlocal batch_bytes
+            chunk = future.result()
+            done.append(replace(chunk, kept=chunk.kept.clear()))
+            batch.append(chunk.kept)
+            batch_bytes += int(chunk.kept.estimated_size())
+            if batch_bytes >= DIGEST_BYTES:
+                digests.append(pool.submit(digest, pl.concat(batch), kind, catalogue))
+                batch.clear()
+                batch_bytes = 0
+
         offset = 0
         for index, data in enumerate(chunks(_blocks(found, max_bytes, warnings), boundary)):
             running.append(pool.submit(_scan_chunk, job, data, offset, index == 0))
             offset += data.count(b"\n") + (0 if data.endswith(b"\n") else 1)
             del data
             while len(running) > workers:
-                done.append(running.popleft().result())
-        done.extend(future.result() for future in running)
-    return _combine(done, warnings)
+                settle(running.popleft())
+        while running:
+            settle(running.popleft())
+        if batch:
+            digests.append(pool.submit(digest, pl.concat(batch), kind, catalogue))
+        results = [future.result() for future in digests]
+    return _combine(done, results, warnings)
 
 
-def _combine(done: list[_Chunk], warnings: list[str]) -> ScanResult:
+def _combine(done: list[_Chunk], digests: list[Digest], warnings: list[str]) -> ScanResult:
     """The chunks' results in file order, with the silences that straddle two chunks."""
     result = ScanResult()
     for chunk in done:
@@ -311,7 +343,7 @@ def _combine(done: list[_Chunk], warnings: list[str]) -> ScanResult:
         result.lines += chunk.lines
         result.records_total += chunk.records_total
         result.unparsed_lines += chunk.unparsed_lines
-    _fold(result, [chunk.digest for chunk in done])
+    _fold(result, digests)
     timed = [chunk for chunk in done if chunk.span is not None]
     if timed:
         result.first_ts = min(c.span[0] for c in timed if c.span)

@@ -1,0 +1,70 @@
+"""The chunked scan: chunks end before a record header and lose no byte; results do not depend on the chunk size."""
+
+from __future__ import annotations
+
+import datetime as dt
+import random
+from itertools import pairwise
+from pathlib import Path
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+import logforensics.scan as scan
+from logforensics.api import analyze
+from logforensics.report.json import render_json
+from tests.conftest import SAMPLES
+
+HEADER = b"2024-01-01 10:00:00,000 INFO  org.apache.flink.runtime.taskexecutor.TaskExecutor [] - "
+BOUNDARY = scan._header_bytes_regex("log4j2")
+
+
+def log(records: int, seed: int) -> bytes:
+    rnd = random.Random(seed)
+    out = []
+    for i in range(records):
+        out.append(HEADER + b"message %d " % i + b"x" * rnd.randrange(0, 200) + b"\n")
+        if rnd.random() < 0.2:
+            out.append(b"java.lang.RuntimeException: boom\n" + b"\tat a.B.c(B.java:1)\n" * rnd.randrange(1, 30))
+    return b"".join(out)
+
+
+@settings(max_examples=150, deadline=None)
+@given(
+    records=st.integers(0, 300),
+    seed=st.integers(0, 1000),
+    block=st.integers(1, 5000),
+    size=st.integers(1, 8000),
+)
+def test_chunks_keep_every_byte_and_end_before_a_header(records: int, seed: int, block: int, size: int) -> None:
+    data = log(records, seed)
+    blocks = [data[i : i + block] for i in range(0, len(data), block)]
+    pieces = list(scan.chunks(blocks, BOUNDARY, size))
+    assert b"".join(pieces) == data
+    for piece, following in pairwise(pieces):
+        assert piece.endswith(b"\n")
+        assert following.startswith(HEADER[:4])  # a chunk starts at a record header, so no record is split
+
+
+def test_a_giant_record_is_cut_at_a_line_end() -> None:
+    data = HEADER + b"start\n" + b"\tat a.B.c(B.java:1)\n" * 200_000  # one 4 MB record
+    pieces = list(scan.chunks([data[i : i + 65536] for i in range(0, len(data), 65536)], BOUNDARY, 1 << 20))
+    assert b"".join(pieces) == data
+    assert all(piece.endswith(b"\n") for piece in pieces)
+
+
+@pytest.mark.parametrize("incident", ["gc-heartbeat-timeout-1.15", "heap-oom-1.10"])
+def test_results_do_not_depend_on_chunk_and_batch_sizes(
+    incident: str, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    now = dt.datetime(2026, 1, 1, tzinfo=dt.UTC)
+    whole = render_json(analyze([SAMPLES / incident], now=now))
+    monkeypatch.setattr(scan, "CHUNK_BYTES", 4096)
+    monkeypatch.setattr(scan, "DIGEST_BYTES", 20_000)
+    monkeypatch.setattr(scan, "_BLOCK", 65536)  # the boundary search window: larger than any record of the samples
+    calls = []
+    original = scan._scan_chunk
+    monkeypatch.setattr(scan, "_scan_chunk", lambda *args: calls.append(1) or original(*args))
+    assert render_json(analyze([SAMPLES / incident], now=now)) == whole
+    assert len(calls) > 20  # the logs really went through many small chunks
