@@ -62,22 +62,34 @@ def _empty_events() -> pl.DataFrame:
 def classify_records(records: pl.DataFrame, signals: Iterable[Signal]) -> pl.DataFrame:
     """Events (EVENTS_SCHEMA) for every (record, line signal) match. ``records`` carries a ``source_kind`` column.
 
-    One Aho-Corasick pass (``extract_many``) tells each record which signal literals it holds; each signal's regex
-    then runs only on the records holding its literal.
+    Aho-Corasick passes (``extract_many``) tell each record which signal literals it holds; each signal's regex then
+    runs only on the records holding one of its literals.
     """
     line_signals = [s for s in signals if s.regex and s.literals]
     if records.height == 0 or not line_signals:
         return _empty_events()
-    text = (
+    # Messages are scanned for every signal's literals; continuation lines (stack traces, often long) only for the
+    # literals of signals that search the whole text.
+    message_literals = sorted({literal for s in line_signals for literal in s.literals})
+    text_literals = sorted({literal for s in line_signals if s.search_in is SearchIn.TEXT for literal in s.literals})
+    in_detail = (
         pl.when(pl.col("detail").is_not_null())
-        .then(pl.col("message") + "\n" + pl.col("detail"))
-        .otherwise(pl.col("message"))
+        .then(pl.col("detail").str.extract_many(text_literals, overlapping=True))
+        .otherwise(pl.lit([], dtype=pl.List(pl.String)))
+        if text_literals
+        else pl.lit([], dtype=pl.List(pl.String))
     )
-    literals = sorted({literal for s in line_signals for literal in s.literals})
     candidates = (
-        records.with_columns(text=text, message=pl.col("message").fill_null(""))
-        .with_columns(_hits=pl.col("text").str.extract_many(literals, overlapping=True))
+        records.with_columns(message=pl.col("message").fill_null(""))
+        .with_columns(
+            _hits=pl.col("message").str.extract_many(message_literals, overlapping=True).list.concat(in_detail)
+        )
         .filter(pl.col("_hits").list.len() > 0)
+        .with_columns(
+            text=pl.when(pl.col("detail").is_not_null())
+            .then(pl.col("message") + "\n" + pl.col("detail"))
+            .otherwise(pl.col("message"))
+        )
         .with_row_index("_row")
     )
     pairs = candidates.select("_row", literal=pl.col("_hits").list.unique()).explode("literal")

@@ -16,6 +16,8 @@ and time and a dot before the milliseconds.
 from __future__ import annotations
 
 import datetime as dt
+import functools
+import re
 from dataclasses import dataclass
 
 import polars as pl
@@ -101,7 +103,7 @@ def parse_flink_lines(
         # Multi-line records are always kept, so only header lines need the literal scan (Aho-Corasick).
         wanted = pl.concat(
             [
-                headers.filter(pl.col("line").str.contains_any(keep)).select("record"),
+                headers.filter(pl.col("line").str.contains(keep_regex(keep))).select("record"),
                 continuation.select("record"),
             ]
         )["record"].unique()
@@ -168,11 +170,26 @@ def _quick_level(spec: Layout) -> pl.Expr:
     """The level: right after the timestamp for log4j-style layouts (a 7-character slice cut at its first space),
     after logback's [thread] otherwise."""
     if spec.name != "logback":
-        word = pl.col("line").str.slice(spec.ts_width + 1, 7)
-        return _level(word.str.slice(0, word.str.find(" ", literal=True).fill_null(7)))
+        # Five characters hold every level name (WARNING is the only longer one, and becomes WARN).
+        return (
+            pl.col("line")
+            .str.slice(spec.ts_width + 1, 5)
+            .str.strip_chars_end()
+            .str.replace("WARNI", "WARN", literal=True)
+        )
     head = pl.col("line").str.slice(spec.ts_width, 160).str.strip_chars_start()
     head = head.str.slice(head.str.find("] ", literal=True) + 2).str.strip_chars_start()
     return _level(head.str.slice(0, head.str.find(" ", literal=True)))
+
+
+@functools.lru_cache(maxsize=8)
+def _keep_regex(keep: tuple[str, ...]) -> str:
+    return "|".join(re.escape(literal) for literal in keep)
+
+
+def keep_regex(keep: list[str]) -> str:
+    """The literals as one regex alternation: the Rust engine's literal prefilters beat Aho-Corasick here."""
+    return _keep_regex(tuple(keep))
 
 
 def _level(expr: pl.Expr) -> pl.Expr:
