@@ -79,16 +79,23 @@ def _sniff(found: Found, kinds: tuple[Override, ...], layouts: tuple[Override, .
     return _Parsed(found, kind, layout, warnings=warnings)
 
 
-def _read_gc(parsed: _Parsed, max_bytes: int) -> None:
+def _read_whole(parsed: _Parsed, max_bytes: int) -> tuple[bytes, pl.DataFrame] | None:
+    """The input's bytes and lines, for the kinds read in one piece (GC logs, saved traces); None when unreadable."""
     try:
         read = parsed.found.read(max_bytes)
     except (InputError, OSError) as exc:
         parsed.skipped_reason = f"cannot read: {exc}"
-        return
+        return None
     lines = read_lines(read.data, parsed.found.label)
     parsed.warnings = parsed.warnings + read.warnings + lines.warnings
-    parsed.lines = lines.frame
-    parsed.gc = parse_gc(lines.frame, parsed.found.label, parsed.layout or "gc_unified")
+    return read.data, lines.frame
+
+
+def _read_gc(parsed: _Parsed, max_bytes: int) -> None:
+    whole = _read_whole(parsed, max_bytes)
+    if whole is not None:
+        parsed.lines = whole[1]
+        parsed.gc = parse_gc(whole[1], parsed.found.label, parsed.layout or "gc_unified")
 
 
 def _scan(
@@ -118,17 +125,14 @@ def _scan(
 
 def _read_trace(parsed: _Parsed, catalogue: Catalogue, zone: str | dt.timedelta, max_bytes: int) -> None:
     """An exception trace saved alone (text, or the REST API's JSON): read whole, one record per trace."""
-    try:
-        read = parsed.found.read(max_bytes)
-    except (InputError, OSError) as exc:
-        parsed.skipped_reason = f"cannot read: {exc}"
+    whole = _read_whole(parsed, max_bytes)
+    if whole is None:
         return
-    lines = read_lines(read.data, parsed.found.label)
-    trace = parse_trace(lines.frame, parsed.found.label, read.data)
+    data, lines = whole
+    trace = parse_trace(lines, parsed.found.label, data)
     # The JSON's epoch milliseconds are UTC; a date line copied from the web UI is the browser's local time.
     records = localize(trace.records, "UTC" if parsed.layout == "rest_json" else zone)
     parsed.scan = scan_records(records, parsed.kind, catalogue, trace.lines, trace.unparsed_lines)
-    parsed.warnings = parsed.warnings + read.warnings + lines.warnings
 
 
 def _choose_tz(tz: str | None, gc_offsets: list[dt.timedelta]) -> tuple[str | dt.timedelta, str]:

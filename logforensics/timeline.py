@@ -143,6 +143,34 @@ def classify_records(records: pl.DataFrame, signals: Iterable[Signal]) -> pl.Dat
     return pl.concat(frames, how="vertical_relaxed").cast(EVENTS_SCHEMA)  # type: ignore[arg-type]
 
 
+def _unkeyed_events(
+    rows: pl.DataFrame,
+    signal: Signal,
+    *,
+    ts: pl.Expr,
+    ts_quality: pl.Expr,
+    source: pl.Expr,
+    source_kind: SourceKind,
+    value: pl.Expr,
+    text: pl.Expr,
+) -> pl.DataFrame:
+    """Events (EVENTS_SCHEMA) of ``signal`` for ``rows`` that carry no key of their own (GC events, silences):
+    the timeline gives them the TaskManager of their source."""
+    return rows.select(
+        ts.alias("ts"),
+        ts_quality.alias("ts_quality"),
+        source.alias("source"),
+        pl.lit(str(source_kind)).alias("source_kind"),
+        pl.col("line"),
+        pl.lit(signal.id).alias("kind"),
+        pl.lit(str(signal.family)).alias("family"),
+        pl.lit(None, dtype=pl.String).alias("level"),
+        *[pl.lit(None, dtype=pl.String).alias(key) for key in KEY_COLUMNS],
+        value.alias("value"),
+        text.alias("text"),
+    )
+
+
 def classify_gc(gc_events: pl.DataFrame, signals: Iterable[Signal]) -> pl.DataFrame:
     frames: list[pl.DataFrame] = []
     for signal in signals:
@@ -156,18 +184,15 @@ def classify_gc(gc_events: pl.DataFrame, signals: Iterable[Signal]) -> pl.DataFr
         if rows.height == 0:
             continue
         frames.append(
-            rows.select(
-                pl.col("ts"),
-                pl.col("ts_quality"),
-                pl.col("source"),
-                pl.lit(str(SourceKind.GC_LOG)).alias("source_kind"),
-                pl.col("line"),
-                pl.lit(signal.id).alias("kind"),
-                pl.lit(str(signal.family)).alias("family"),
-                pl.lit(None, dtype=pl.String).alias("level"),
-                *[pl.lit(None, dtype=pl.String).alias(key) for key in KEY_COLUMNS],
-                pl.col("pause_ms").alias("value"),
-                pl.col("text"),
+            _unkeyed_events(
+                rows,
+                signal,
+                ts=pl.col("ts"),
+                ts_quality=pl.col("ts_quality"),
+                source=pl.col("source"),
+                source_kind=SourceKind.GC_LOG,
+                value=pl.col("pause_ms"),
+                text=pl.col("text"),
             )
         )
     if not frames:
@@ -189,33 +214,31 @@ def classify_gaps(sources: list[ParsedSource], signals: Iterable[Signal]) -> pl.
             rows = source.gaps.filter(pl.col("seconds") >= signal.gap.min_seconds)
             if rows.height == 0:
                 continue
+            text = pl.concat_str(
+                [
+                    pl.lit("No log line for "),
+                    pl.col("seconds").round(1).cast(pl.String),
+                    pl.lit(" s: from "),
+                    pl.col("ts").dt.strftime("%Y-%m-%d %H:%M:%S%.3f UTC"),
+                    pl.lit(" (line "),
+                    pl.col("line_before").cast(pl.String),
+                    pl.lit(") to "),
+                    pl.col("ts_after").dt.strftime("%H:%M:%S%.3f UTC"),
+                    pl.lit(" (line "),
+                    pl.col("line").cast(pl.String),
+                    pl.lit("). A frozen JVM (GC pause, swap, CPU starvation) writes nothing."),
+                ]
+            )
             frames.append(
-                rows.select(
-                    pl.col("ts_after").alias("ts"),  # when the TaskManager wrote again: it was alive, not dead
-                    pl.lit("exact").alias("ts_quality"),
-                    pl.lit(source.path).alias("source"),
-                    pl.lit(str(source.kind)).alias("source_kind"),
-                    pl.col("line"),
-                    pl.lit(signal.id).alias("kind"),
-                    pl.lit(str(signal.family)).alias("family"),
-                    pl.lit(None, dtype=pl.String).alias("level"),
-                    *[pl.lit(None, dtype=pl.String).alias(key) for key in KEY_COLUMNS],
-                    pl.col("seconds").alias("value"),
-                    pl.concat_str(
-                        [
-                            pl.lit("No log line for "),
-                            pl.col("seconds").round(1).cast(pl.String),
-                            pl.lit(" s: from "),
-                            pl.col("ts").dt.strftime("%Y-%m-%d %H:%M:%S%.3f UTC"),
-                            pl.lit(" (line "),
-                            pl.col("line_before").cast(pl.String),
-                            pl.lit(") to "),
-                            pl.col("ts_after").dt.strftime("%H:%M:%S%.3f UTC"),
-                            pl.lit(" (line "),
-                            pl.col("line").cast(pl.String),
-                            pl.lit("). A frozen JVM (GC pause, swap, CPU starvation) writes nothing."),
-                        ]
-                    ).alias("text"),
+                _unkeyed_events(
+                    rows,
+                    signal,
+                    ts=pl.col("ts_after"),  # when the TaskManager wrote again: it was alive, not dead
+                    ts_quality=pl.lit("exact"),
+                    source=pl.lit(source.path),
+                    source_kind=source.kind,
+                    value=pl.col("seconds"),
+                    text=text,
                 )
             )
     if not frames:
