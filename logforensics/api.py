@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import polars as pl
@@ -39,7 +39,7 @@ from logforensics.parsers.lines import read_lines
 from logforensics.parsers.metrics import KEEP_LITERALS as METRICS_LITERALS
 from logforensics.parsers.trace import parse_trace
 from logforensics.resources import patterns_dir
-from logforensics.scan import ScanResult, keep_pattern, scan_records, scan_source
+from logforensics.scan import ScanResult, context_lines, keep_pattern, scan_records, scan_source
 from logforensics.timeline import ParsedSource, assemble, classify_flink, source_tm_ids
 
 Progress = Callable[[str, int, int], None]
@@ -63,6 +63,7 @@ class _Parsed:
     gc: GcParse | None = None
     lines: pl.DataFrame | None = None
     skipped_reason: str | None = None
+    sha256: str = ""
 
 
 def _sniff(found: Found, kinds: tuple[Override, ...], layouts: tuple[Override, ...]) -> _Parsed:
@@ -88,6 +89,7 @@ def _read_whole(parsed: _Parsed, max_bytes: int) -> tuple[bytes, pl.DataFrame] |
         return None
     lines = read_lines(read.data, parsed.found.label)
     parsed.warnings = parsed.warnings + read.warnings + lines.warnings
+    parsed.sha256 = read.sha256
     return read.data, lines.frame
 
 
@@ -223,7 +225,9 @@ def analyze(
     events = assemble(flink_events, gc_sources, owners, catalogue)
     if progress:
         progress("matching", 0, 1)
-    findings = build_findings(catalogue, events, _available_signals(catalogue, parsed))
+    findings = _with_context(
+        build_findings(catalogue, events, _available_signals(catalogue, parsed)), parsed, max_bytes
+    )
 
     stats = tuple(_stats(p, tz_label) for p in parsed)
     gc_summaries = tuple(
@@ -254,6 +258,34 @@ def analyze(
     )
 
 
+def _with_context(findings: list[Finding], parsed: list[_Parsed], max_bytes: int) -> list[Finding]:
+    """Evidence lines with the lines around them, read again from their sources (one pass per source)."""
+    wanted: dict[str, set[int]] = {}
+    for finding in findings:
+        for evidence in finding.evidence:
+            wanted.setdefault(evidence.source, set()).add(evidence.line)
+    context: dict[str, dict[int, tuple[tuple[str, ...], tuple[str, ...]]]] = {}
+    for p in parsed:
+        lines = wanted.get(p.found.label)
+        if lines and p.skipped_reason is None:
+            try:
+                context[p.found.label] = context_lines(p.found, max_bytes, lines)
+            except (InputError, OSError):
+                continue  # the file went away since it was read: the evidence stays without context
+    return [
+        replace(
+            finding,
+            evidence=tuple(
+                replace(e, context_before=around[0], context_after=around[1])
+                if (around := context.get(e.source, {}).get(e.line))
+                else e
+                for e in finding.evidence
+            ),
+        )
+        for finding in findings
+    ]
+
+
 def _metrics(scans: list[tuple[str, ScanResult]], owners: dict[str, str]) -> pl.DataFrame:
     """Every source's metrics, each with the TaskManager its source belongs to."""
     frames = [scan.metrics.with_columns(tm_id=pl.lit(owners.get(label), dtype=pl.String)) for label, scan in scans]
@@ -267,8 +299,6 @@ def _date_from_context(dated: list[_Parsed]) -> dt.date | None:
 
 
 def _with_tm(summary: GcSummary, tm_id: str | None) -> GcSummary:
-    from dataclasses import replace
-
     return replace(summary, tm_id=tm_id)
 
 
@@ -313,6 +343,7 @@ def _stats(p: _Parsed, tz_label: str) -> SourceStats:
             last_ts=p.gc.last_ts,
             tz_used="from the log (time decoration)" if p.gc.utc_offset is not None else "uptime only",
             warnings=p.warnings + p.gc.warnings,
+            sha256=p.sha256,
         )
     assert p.scan is not None
     zone = {"json": "from the log (zoned timestamps)", "time_only": f"{tz_label}; date taken from context"}
@@ -327,6 +358,7 @@ def _stats(p: _Parsed, tz_label: str) -> SourceStats:
         last_ts=p.scan.last_ts,
         tz_used=None if p.kind.is_plain else zone.get(p.layout or "", tz_label),
         warnings=p.warnings,
+        sha256=p.scan.sha256 or p.sha256,
     )
 
 

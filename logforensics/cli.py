@@ -6,7 +6,7 @@ import shlex
 import sys
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import polars as pl
 import typer
@@ -14,6 +14,8 @@ import typer
 from logforensics import __version__, api
 from logforensics.errors import ExitCode, LogforensicsError
 from logforensics.ingest.discover import DEFAULT_MAX_BYTES
+from logforensics.ingest.limits import Limits
+from logforensics.ingest.problems import input_problems
 from logforensics.model import Analysis, Severity
 
 app = typer.Typer(
@@ -68,6 +70,23 @@ def _progress_printer() -> api.Progress | None:
     return show
 
 
+STRICT_EXIT = 3
+"""Exit code of ``analyze --strict`` when an input was skipped, cut, damaged or altered (ingest/problems.py)."""
+_DEFAULT_LIMITS = Limits()
+
+
+def _limits_option(limits: Limits) -> dict[str, Any]:
+    """``limits=`` for ``api.analyze`` when it takes it; until then only ``--max-bytes`` can differ from the defaults
+    (it is passed as ``max_bytes``)."""
+    import inspect
+
+    if "limits" in inspect.signature(api.analyze).parameters:
+        return {"limits": limits}
+    if Limits(max_bytes=limits.max_bytes) != limits:
+        raise _fail("--max-total-bytes, --max-members and --max-ratio are not supported by this version of the API")
+    return {}
+
+
 def exit_code_for(analysis: Analysis, fail_on: FailOn) -> ExitCode:
     if fail_on is FailOn.NONE:
         return ExitCode.OK
@@ -93,8 +112,45 @@ def analyze(
         list[Path] | None, typer.Option("--patterns", help="A folder with your own signals/ and causes/ (repeatable).")
     ] = None,
     max_bytes: Annotated[
-        int, typer.Option("--max-bytes", help="Read at most this many (decompressed) bytes of one file.")
+        int,
+        typer.Option(
+            "--max-bytes",
+            help="Read at most this many (decompressed) bytes of one input: a file, an archive member, a YARN "
+            "section, a pod. The rest is cut with a warning.",
+        ),
     ] = DEFAULT_MAX_BYTES,
+    max_total_bytes: Annotated[
+        int,
+        typer.Option(
+            "--max-total-bytes",
+            help="Inflate at most this many bytes from all compressed inputs together (archive members, .gz files); "
+            "an input past the limit is cut or not read, with a warning.",
+        ),
+    ] = _DEFAULT_LIMITS.max_total_bytes,
+    max_members: Annotated[
+        int,
+        typer.Option(
+            "--max-members",
+            help="Read at most this many files of one archive (its nested archives included); the rest is listed "
+            "as not read.",
+        ),
+    ] = _DEFAULT_LIMITS.max_members,
+    max_ratio: Annotated[
+        float,
+        typer.Option(
+            "--max-ratio",
+            help="Refuse a compressed input or archive member that inflates to more than this many times its "
+            "compressed size (a decompression bomb).",
+        ),
+    ] = _DEFAULT_LIMITS.max_ratio,
+    strict: Annotated[
+        bool,
+        typer.Option(
+            "--strict",
+            help="Exit 3 when any input was skipped, cut, damaged or altered (by default these are warnings in the "
+            "report and do not change the exit code).",
+        ),
+    ] = False,
     kind: Annotated[
         list[str] | None,
         typer.Option(
@@ -112,6 +168,10 @@ def analyze(
         ),
     ] = None,
     no_js: Annotated[bool, typer.Option("--no-js", help="Leave JavaScript out of the HTML report.")] = False,
+    parquet_dir: Annotated[
+        Path | None,
+        typer.Option("--parquet", help="Also write the events, GC events, findings and metrics as Parquet files here."),
+    ] = None,
     debug: Annotated[bool, typer.Option("--debug", help="Show tracebacks of internal errors.")] = False,
 ) -> None:
     """Analyse one incident: write the HTML post-mortem (and JSON) and print the verdict."""
@@ -119,11 +179,19 @@ def analyze(
     from logforensics.report.json import write_json
 
     try:
+        limits = Limits(max_bytes, max_total_bytes, max_members, max_ratio)
+    except ValueError:
+        raise _fail(
+            "--max-bytes, --max-total-bytes and --max-members must be positive, --max-ratio greater than 1"
+        ) from None
+    limits_option = _limits_option(limits)
+    try:
         analysis = api.analyze(
             paths,
             tz=tz,
             patterns=patterns or [],
             max_bytes=max_bytes,
+            **limits_option,
             progress=_progress_printer(),
             command=shlex.join(["logforensics", *sys.argv[1:]]),
             kinds=kind or [],
@@ -132,6 +200,10 @@ def analyze(
         write_html(analysis, output, embed_js=not no_js)
         if json_path is not None:
             write_json(analysis, json_path)
+        if parquet_dir is not None:
+            from logforensics.report.parquet import write_parquet
+
+            write_parquet(analysis, parquet_dir)
     except LogforensicsError as exc:
         raise _fail(str(exc), exc.exit_code) from None
     except (Exception, pl.exceptions.PanicException) as exc:  # a polars panic is not an Exception
@@ -139,6 +211,11 @@ def analyze(
             raise
         raise _fail(f"internal error: {exc!r} (run with --debug for the traceback)") from None
     _print_verdict(analysis, output, json_path)
+    if strict and (problems := input_problems(analysis.sources)):
+        for path, problem in problems:
+            typer.echo(f"  input problem in {path}: {problem}", err=True)
+        typer.echo(f"--strict: {len(problems)} input problem(s), exit code {STRICT_EXIT}", err=True)
+        raise typer.Exit(STRICT_EXIT)
     raise typer.Exit(int(exit_code_for(analysis, fail_on)))
 
 
@@ -153,6 +230,77 @@ def _print_verdict(analysis: Analysis, output: Path, json_path: Path | None) -> 
         typer.echo(f"  skipped {source.path}: {source.skipped_reason}", err=True)
     written = f"{output}" + (f" and {json_path}" if json_path else "")
     typer.echo(f"Report written to {written}", err=True)
+
+
+@app.command("gc")
+def gc_summary(
+    paths: Annotated[
+        list[Path], typer.Argument(help="GC log files and folders (.gz, archives and rotated sets are fine).")
+    ],
+    json_out: Annotated[bool, typer.Option("--json", help="Print JSON instead of the table.")] = False,
+    max_bytes: Annotated[
+        int, typer.Option("--max-bytes", help="Read at most this many (decompressed) bytes of one file.")
+    ] = DEFAULT_MAX_BYTES,
+) -> None:
+    """Per GC log: collector, pauses (count, total, max, p50..p99.9), full GCs, throughput, heap, allocation rate."""
+    import json
+
+    from logforensics import gcstats
+
+    try:
+        results = gcstats.analyse_paths(paths, max_bytes)
+    except LogforensicsError as exc:
+        raise _fail(str(exc), exc.exit_code) from None
+    if not results:
+        raise _fail("no GC log found in the given paths", ExitCode.USAGE)
+    if json_out:
+        typer.echo(json.dumps(gcstats.render_json(results), indent=2, default=str))
+    else:
+        typer.echo(gcstats.render_table(results))
+
+
+@app.command("scan")
+def scan(
+    roots: Annotated[
+        list[str], typer.Argument(help="Folders or archives of incidents; local paths or fsspec URLs (s3://...).")
+    ],
+    outdir: Annotated[Path, typer.Option("--output", "-o", help="Output folder: reports, summary, index.html.")],
+    workers: Annotated[
+        int | None, typer.Option("--workers", help="Local worker processes (default: the cores; 0: this process).")
+    ] = None,
+    scheduler: Annotated[
+        str | None, typer.Option("--scheduler", help="Run on this Dask scheduler (tcp://HOST:PORT) instead.")
+    ] = None,
+    force: Annotated[bool, typer.Option("--force", help="Analyse every incident again, changed or not.")] = False,
+    incident_glob: Annotated[
+        str | None, typer.Option("--incident-glob", help="Each match of this glob under a ROOT is one incident.")
+    ] = None,
+    patterns: Annotated[
+        list[Path] | None, typer.Option("--patterns", help="A folder with your own signals/ and causes/ (repeatable).")
+    ] = None,
+    debug: Annotated[bool, typer.Option("--debug", help="Show tracebacks of internal errors.")] = False,
+) -> None:
+    """Analyse many incidents (one archive or log folder each): reports, a fleet summary and index.html."""
+    from logforensics import batch
+    from logforensics.batch_progress import progress_for
+
+    try:
+        batch.scan(
+            roots,
+            outdir,
+            workers=workers,
+            scheduler=scheduler,
+            force=force,
+            incident_glob=incident_glob,
+            patterns=patterns or [],
+            progress=progress_for(sys.stderr),
+        )
+    except LogforensicsError as exc:
+        raise _fail(str(exc), exc.exit_code) from None
+    except (Exception, pl.exceptions.PanicException) as exc:
+        if debug:
+            raise
+        raise _fail(f"internal error: {exc!r} (run with --debug for the traceback)") from None
 
 
 @patterns_app.command("check")
@@ -185,22 +333,43 @@ def patterns_list(
 @patterns_app.command("test")
 def patterns_test(
     folders: Annotated[
-        list[Path] | None, typer.Argument(help="Extra catalogue folders to test with the built-in one.")
+        list[Path] | None,
+        typer.Argument(help="Catalogue folders whose rules to test (loaded with the built-in one); default: all."),
     ] = None,
 ) -> None:
-    """Run every rule's own examples: signal samples and misses, cause hit and miss incidents."""
+    """Run every rule's own examples: signal samples and misses, cause hit and miss incidents and fixtures."""
     from logforensics.catalogue.selftest import run_all
 
     try:
         catalogue = api.load_default_catalogue(folders or [])
     except LogforensicsError as exc:
         raise _fail(f"the catalogue has problems:\n{exc}", exc.exit_code) from None
-    outcomes = run_all(catalogue)
+    outcomes = run_all(catalogue, tuple(str(f) for f in folders) if folders else None)
     failed = [o for o in outcomes if not o.passed]
     for outcome in failed:
         typer.echo(f"FAIL {outcome.rule}: {outcome.case}: {outcome.detail}", err=True)
     typer.echo(f"{len(outcomes) - len(failed)} passed, {len(failed)} failed")
     raise typer.Exit(int(ExitCode.FINDINGS if failed else ExitCode.OK))
+
+
+@patterns_app.command("show")
+def patterns_show(
+    rule_id: Annotated[str, typer.Argument(metavar="ID", help="A cause or signal id (see 'patterns list').")],
+    folders: Annotated[
+        list[Path] | None, typer.Option("--patterns", help="A folder with your own signals/ and causes/ (repeatable).")
+    ] = None,
+) -> None:
+    """Everything about one rule: matching, links, diagnosis, remediation per version, references, tests."""
+    from logforensics.catalogue.docs import rule_text
+
+    try:
+        catalogue = api.load_default_catalogue(folders or [])
+    except LogforensicsError as exc:
+        raise _fail(f"the catalogue has problems:\n{exc}", exc.exit_code) from None
+    text = rule_text(catalogue, rule_id)
+    if text is None:
+        raise _fail(f"no cause or signal '{rule_id}' (see 'logforensics patterns list')")
+    typer.echo(text, nl=False)
 
 
 def main() -> None:

@@ -95,6 +95,8 @@ class SourceStats:
     skipped_reason: str | None = None
     tz_used: str | None = None
     """The time zone naive timestamps of this source were read in (``UTC``, ``+02:00``...)."""
+    sha256: str = ""
+    """Hash of the input's bytes as read (decompressed), for provenance; empty when it was not read."""
     warnings: tuple[str, ...] = ()
     """Problems met while reading (truncated gzip, separator clash...), already explained."""
 
@@ -188,6 +190,10 @@ class Evidence:
     text: str
     signal: str = ""
     """The signal that classified this line."""
+    context_before: tuple[str, ...] = ()
+    """Up to three lines before the evidence line, as read from the source."""
+    context_after: tuple[str, ...] = ()
+    """Up to three lines after the evidence line (after its continuation lines' first one)."""
 
 
 @dataclass(frozen=True)

@@ -12,6 +12,7 @@ split), each chunk is parsed in polars, digested and dropped. What survives a ch
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import re
 import zlib
 from collections import deque
@@ -24,7 +25,15 @@ import polars as pl
 
 from logforensics.catalogue.model import Catalogue
 from logforensics.ingest.discover import Found, is_gzip
-from logforensics.model import EVENTS_SCHEMA, METRICS_SCHEMA, RECORDS_SCHEMA, UTC_MS, ExceptionGroup, SourceKind
+from logforensics.model import (
+    EVENTS_SCHEMA,
+    METRICS_SCHEMA,
+    RECORDS_SCHEMA,
+    TEXT_CAP,
+    UTC_MS,
+    ExceptionGroup,
+    SourceKind,
+)
 from logforensics.parsers.exceptions import group_exceptions, merge_groups
 from logforensics.parsers.flink import BANNER_LITERALS, localize, parse_flink_lines, parse_plain
 from logforensics.parsers.layouts import LAYOUTS
@@ -99,6 +108,8 @@ class ScanResult:
     minute_counts: pl.DataFrame = field(default_factory=lambda: pl.DataFrame(schema=MINUTE_COUNTS_SCHEMA))
     gaps: pl.DataFrame = field(default_factory=lambda: pl.DataFrame(schema=GAPS_SCHEMA))
     warnings: list[str] = field(default_factory=list)
+    sha256: str = ""
+    """Hash of the bytes read (decompressed), for provenance."""
 
 
 def _blocks(found: Found, max_bytes: int, warnings: list[str]) -> Iterator[bytes]:
@@ -321,7 +332,8 @@ def scan_source(
                 batch_bytes = 0
 
         offset = 0
-        for index, data in enumerate(chunks(_blocks(found, max_bytes, warnings), boundary)):
+        hasher = hashlib.sha256()
+        for index, data in enumerate(chunks(_hashed(_blocks(found, max_bytes, warnings), hasher), boundary)):
             running.append(pool.submit(_scan_chunk, job, data, offset, index == 0))
             offset += data.count(b"\n") + (0 if data.endswith(b"\n") else 1)
             del data
@@ -332,7 +344,58 @@ def scan_source(
         if batch:
             digests.append(pool.submit(digest, pl.concat(batch), kind, catalogue))
         results = [future.result() for future in digests]
-    return _combine(done, results, warnings)
+    result = _combine(done, results, warnings)
+    result.sha256 = hasher.hexdigest()
+    return result
+
+
+def _hashed(blocks: Iterable[bytes], hasher: hashlib._Hash) -> Iterator[bytes]:
+    for block in blocks:
+        hasher.update(block)
+        yield block
+
+
+CONTEXT_RADIUS = 3
+
+
+def context_lines(
+    found: Found, max_bytes: int, wanted: set[int], radius: int = CONTEXT_RADIUS
+) -> dict[int, tuple[tuple[str, ...], tuple[str, ...]]]:
+    """Up to ``radius`` lines before and after each wanted line number of ``found``: one more streaming pass that
+    splits only the chunks holding a wanted line and stops after the last one."""
+    if not wanted:
+        return {}
+    before: dict[int, list[str]] = {}
+    after: dict[int, list[str]] = {}
+    tail: list[str] = []
+    offset = 0
+    last_wanted = max(wanted)
+    for data in chunks(_blocks(found, max_bytes, []), _ANY_LINE):
+        count = data.count(b"\n") + (0 if data.endswith(b"\n") else 1)
+        low, high = offset + 1, offset + count
+        open_after = [w for w, lines in after.items() if len(lines) < radius]
+        if open_after or any(low <= w <= high for w in wanted):
+            lines = _decode(data.split(b"\n")[:count])
+            for w in open_after:
+                after[w].extend(lines[: radius - len(after[w])])
+            for w in (w for w in wanted if low <= w <= high):
+                index = w - low
+                before[w] = (tail + lines[:index])[-radius:]
+                after[w] = lines[index + 1 : index + 1 + radius]
+            tail = (tail + lines)[-radius:]
+        else:
+            tail = (tail + _decode(data.rstrip(b"\n").rsplit(b"\n", radius)[-radius:]))[-radius:]
+        offset = high
+        if offset >= last_wanted and all(len(v) >= radius for v in after.values()):
+            break
+    return {w: (tuple(before[w]), tuple(after.get(w, []))) for w in before}
+
+
+_ANY_LINE = re.compile(rb"\n")
+
+
+def _decode(lines: list[bytes]) -> list[str]:
+    return [line.decode("utf-8", errors="replace").rstrip("\r")[:TEXT_CAP] for line in lines]
 
 
 def _combine(done: list[_Chunk], digests: list[Digest], warnings: list[str]) -> ScanResult:

@@ -19,7 +19,7 @@ from dataclasses import dataclass
 import polars as pl
 import regex
 
-from logforensics.catalogue.model import Catalogue, SearchIn, Signal, SignalSource
+from logforensics.catalogue.model import Catalogue, GcPredicate, SearchIn, Signal, SignalSource
 from logforensics.model import EVENTS_SCHEMA, KEY_COLUMNS, TEXT_CAP, SourceKind
 
 _CONTAINER_IN_PATH = regex.compile(r"(container_(?:e\d+_)?\d+_\d+_\d+_\d+)")
@@ -171,16 +171,28 @@ def _unkeyed_events(
     )
 
 
+def select_gc(gc_events: pl.DataFrame, predicate: GcPredicate) -> pl.DataFrame:
+    """The GC events (GC_EVENTS_SCHEMA) a GC signal's predicate selects."""
+    rows = gc_events.filter(pl.col("pause_ms").fill_null(0.0) >= predicate.min_pause_ms)
+    if predicate.full_only:
+        rows = rows.filter(pl.col("is_full").fill_null(False))
+    if predicate.pauses_only:
+        rows = rows.filter(pl.col("is_pause").fill_null(False))
+    if predicate.type_regex:
+        rows = rows.filter(pl.col("gc_type").fill_null("").str.contains(predicate.type_regex))
+    if predicate.cause_regex:
+        rows = rows.filter(pl.col("cause").fill_null("").str.contains(predicate.cause_regex))
+    if predicate.not_cause_regex:
+        rows = rows.filter(~pl.col("cause").fill_null("").str.contains(predicate.not_cause_regex))
+    return rows
+
+
 def classify_gc(gc_events: pl.DataFrame, signals: Iterable[Signal]) -> pl.DataFrame:
     frames: list[pl.DataFrame] = []
     for signal in signals:
         if signal.gc is None or gc_events.height == 0:
             continue
-        rows = gc_events.filter(pl.col("pause_ms").fill_null(0.0) >= signal.gc.min_pause_ms)
-        if signal.gc.full_only:
-            rows = rows.filter(pl.col("is_full").fill_null(False))
-        if signal.gc.pauses_only:
-            rows = rows.filter(pl.col("is_pause").fill_null(False))
+        rows = select_gc(gc_events, signal.gc)
         if rows.height == 0:
             continue
         frames.append(

@@ -3205,7 +3205,8 @@ def incident_gc_heartbeat(root: str) -> dict:
         "`10.0.3.17:35211-8c1f0e` runs out of heap (skewed session-window state) and stalls in back-to-back G1 Full GCs "
         "for ~74 s; the JobMaster declares it dead (heartbeat timeout), the job fails over, the TaskManager wakes up, "
         "re-registers and the job recovers from checkpoint.\n\n"
-        "Expected root cause: `gc_pause_heartbeat_timeout`\n",
+        "G1 first reports `To-space exhausted` (no free region left to copy live objects into), so the most specific cause is the evacuation failure; it supersedes the generic long-GC-pause rule (`gc_pause_heartbeat_timeout`), which the report shows beneath it.\n\n"
+        "Expected root cause: `gc_to_space_exhausted`\n",
     )
     return {
         "job": job,

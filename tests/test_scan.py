@@ -68,3 +68,24 @@ def test_results_do_not_depend_on_chunk_and_batch_sizes(
     monkeypatch.setattr(scan, "_scan_chunk", lambda *args: calls.append(1) or original(*args))
     assert render_json(analyze([SAMPLES / incident], now=now)) == whole
     assert len(calls) > 20  # the logs really went through many small chunks
+
+
+def test_context_lines_around_evidence(tmp_path: Path) -> None:
+    from logforensics.ingest.discover import discover
+
+    path = tmp_path / "taskmanager.log"
+    path.write_text("".join(f"line {i}\n" for i in range(1, 101)))
+    [found] = discover([path], tmp_path)
+    context = scan.context_lines(found, 1 << 20, {1, 50, 100})
+    assert context[1] == ((), ("line 2", "line 3", "line 4"))
+    assert context[50] == (("line 47", "line 48", "line 49"), ("line 51", "line 52", "line 53"))
+    assert context[100] == (("line 97", "line 98", "line 99"), ())
+
+
+def test_evidence_carries_context_and_sources_their_hash() -> None:
+    analysis = analyze([SAMPLES / "heap-oom-1.10"], now=dt.datetime(2026, 1, 1, tzinfo=dt.UTC))
+    evidence = analysis.findings[0].evidence[0]
+    assert evidence.context_after[0] == "java.lang.OutOfMemoryError: Java heap space"
+    assert len(evidence.context_before) == 3
+    logs = [s for s in analysis.sources if s.skipped_reason is None]
+    assert logs and all(len(s.sha256) == 64 for s in logs)

@@ -3,6 +3,13 @@
 The loader is strict. It refuses unknown keys, wrong types, bad regexes (compiled by polars, since polars runs
 them), duplicate ids, ids that differ from the file stem and references to signals or causes that do not exist. It
 collects every problem before failing, each as ``file:line: message``, so that ``patterns check`` lists them all.
+
+A cause has a ``[sequence]`` (join keys with ``~`` aliases, steps whose ``signal`` may list alternatives, ``absent``
+signals or windows, ``until``) or a ``[threshold]`` (count | sum | max | p99 per group over a sliding window, with
+low..critical levels). Remediation entries may carry the Flink versions their keys exist in; ``applies_to`` names the
+versions the rule is written for. Tests are inline ``files`` or a ``fixture`` folder (``tests/patterns/<id>/<name>/``
+beside the repository's catalogue, ``<folder>/tests/<id>/<name>/`` in a user's); a rule with status ``test`` or
+``stable`` needs both a hit and a miss, and a ``stable`` one documents its false positives.
 """
 
 from __future__ import annotations
@@ -19,6 +26,9 @@ import polars as pl
 import regex
 
 from logforensics.catalogue.model import (
+    AbsentWindow,
+    Aggregate,
+    Aliases,
     Catalogue,
     Cause,
     CauseTest,
@@ -31,7 +41,9 @@ from logforensics.catalogue.model import (
     SignalSource,
     Status,
     Step,
+    Threshold,
 )
+from logforensics.catalogue.versions import parse_range
 from logforensics.errors import CatalogueError
 from logforensics.model import KEY_COLUMNS, FindingKind, Remediation, Severity
 
@@ -75,6 +87,9 @@ _GC_KEYS: dict[str, tuple[type | tuple[type, ...], bool]] = {
     "min_pause_ms": ((int, float), False),
     "full_only": (bool, False),
     "pauses_only": (bool, False),
+    "type_regex": (str, False),
+    "cause_regex": (str, False),
+    "not_cause_regex": (str, False),
 }
 _GAP_KEYS: dict[str, tuple[type | tuple[type, ...], bool]] = {
     "min_seconds": ((int, float), True),
@@ -88,7 +103,7 @@ _CAUSE_KEYS: dict[str, tuple[type | tuple[type, ...], bool]] = {
     "failure_type": (str, True),
     "tags": (list, False),
     "applies_to": (dict, False),
-    "severity": (str, True),
+    "severity": (str, False),  # required, except for a [threshold] rule (then: its highest level)
     "confidence": ((int, float), True),
     "summary": (str, True),
     "diagnosis": (str, True),
@@ -99,7 +114,8 @@ _CAUSE_KEYS: dict[str, tuple[type | tuple[type, ...], bool]] = {
     "corroborate": (list, False),
     "confirm_with": (str, False),
     "confirm_signal": (str, False),
-    "sequence": (dict, True),
+    "sequence": (dict, False),  # a cause has a [sequence] or a [threshold]
+    "threshold": (dict, False),
     "remediation": (list, True),
     "tests": (list, False),
 }
@@ -115,8 +131,24 @@ _SEQUENCE_KEYS: dict[str, tuple[type | tuple[type, ...], bool]] = {
     "absent": (list, False),
     "until": (list, False),
 }
-_STEP_KEYS: dict[str, tuple[type | tuple[type, ...], bool]] = {
+_ABSENT_KEYS: dict[str, tuple[type | tuple[type, ...], bool]] = {
     "signal": (str, True),
+    "before": (str, False),
+    "after": (str, False),
+    "keyed": (bool, False),
+}
+_THRESHOLD_KEYS: dict[str, tuple[type | tuple[type, ...], bool]] = {
+    "signal": ((str, list), True),
+    "by": (list, True),
+    "aggregate": (str, True),
+    "field": (str, False),
+    "window": (str, True),
+    "levels": (dict, True),
+    "min_events": (int, False),
+    "dedupe": (str, False),
+}
+_STEP_KEYS: dict[str, tuple[type | tuple[type, ...], bool]] = {
+    "signal": ((str, list), True),
     "min_count": (int, False),
     "optional": (bool, False),
     "keyed": (bool, False),
@@ -124,12 +156,16 @@ _STEP_KEYS: dict[str, tuple[type | tuple[type, ...], bool]] = {
 _REMEDIATION_KEYS: dict[str, tuple[type | tuple[type, ...], bool]] = {
     "action": (str, True),
     "config": (dict, False),
+    "flink_versions": (str, False),
 }
 _TEST_KEYS: dict[str, tuple[type | tuple[type, ...], bool]] = {
     "name": (str, True),
     "expect": (str, True),
-    "files": (dict, True),
+    "files": (dict, False),
+    "fixture": (str, False),
 }
+_LEVELS = ("low", "medium", "high", "critical")
+_FIXTURE_NAME = regex.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]*$")
 
 
 @dataclass
@@ -144,7 +180,10 @@ class _File:
     def line_of(self, key: str, after: int = 0) -> int:
         """The line where ``key`` is assigned or its table opens (best effort: tomllib gives no positions)."""
         lines = self.text.splitlines()
-        needle = regex.compile(rf"^\s*(?:\[+\s*(?:[\w.]+\.)?{regex.escape(key)}\s*\]+|{regex.escape(key)}\s*=)")
+        needle = regex.compile(
+            rf"^\s*(?:\[+\s*(?:[\w.]+\.)?{regex.escape(key)}\s*\]+|{regex.escape(key)}\s*=)"
+            rf"|[{{,]\s*{regex.escape(key)}\s*="  # a key inside an inline table
+        )
         for number, line in enumerate(lines[after:], start=after + 1):
             if needle.search(line):
                 return number
@@ -259,7 +298,15 @@ def _load_signal(file: _File, data: dict[str, Any]) -> Signal | None:
                 min_pause_ms=float(data["gc"].get("min_pause_ms", 0.0)),
                 full_only=data["gc"].get("full_only", False),
                 pauses_only=data["gc"].get("pauses_only", True),
+                type_regex=data["gc"].get("type_regex"),
+                cause_regex=data["gc"].get("cause_regex"),
+                not_cause_regex=data["gc"].get("not_cause_regex"),
             )
+            for key in ("type_regex", "cause_regex", "not_cause_regex"):
+                reason = compile_check(data["gc"][key]) if key in data["gc"] else None
+                if reason:
+                    file.error(key, f"{key} does not compile for polars (Rust syntax): {reason}")
+                    ok = False
         else:
             ok = False
     elif "gap" in data:
@@ -314,18 +361,42 @@ def _load_signal(file: _File, data: dict[str, Any]) -> Signal | None:
         description=data.get("description", ""),
         samples=_strings(file, "samples", data.get("samples", [])),
         misses=_strings(file, "misses", data.get("misses", [])),
+        root=str(file.path.parent.parent),
     )
+
+
+def _join_keys(file: _File, key: str, raw: list[Any]) -> tuple[tuple[str, ...], Aliases] | None:
+    """``by`` entries: a key column, or aliases ``tm_id ~ container_id ~ pod`` (named by the first)."""
+    names: list[str] = []
+    aliases: list[tuple[str, tuple[str, ...]]] = []
+    ok = True
+    for entry in _strings(file, key, raw):
+        columns = tuple(part.strip() for part in entry.split("~"))
+        for column in columns:
+            if column not in KEY_COLUMNS:
+                file.error(key, f"'{key}' names '{column}', which is not a key column ({', '.join(KEY_COLUMNS)})")
+                ok = False
+        names.append(columns[0])
+        if len(columns) > 1:
+            aliases.append((columns[0], columns))
+    return (tuple(names), tuple(aliases)) if ok else None
+
+
+def _step_signals(file: _File, raw: str | list[Any]) -> tuple[str, ...]:
+    if isinstance(raw, str):
+        return (raw,)
+    signals = _strings(file, "signal", raw)
+    if not signals:
+        file.error("signal", "a step's 'signal' is a signal id or a non-empty list of ids")
+    return signals
 
 
 def _load_sequence(file: _File, data: dict[str, Any]) -> Sequence | None:
     if not file.check_table(data, _SEQUENCE_KEYS, "[sequence]"):
         return None
     ok = True
-    by = _strings(file, "by", data["by"])
-    for key in by:
-        if key not in KEY_COLUMNS:
-            file.error("by", f"'by' names '{key}', which is not a key column ({', '.join(KEY_COLUMNS)})")
-            ok = False
+    joined = _join_keys(file, "by", data["by"])
+    ok &= joined is not None
     steps: list[Step] = []
     if not data["steps"]:
         file.error("steps", "[sequence] needs at least one step")
@@ -337,9 +408,14 @@ def _load_sequence(file: _File, data: dict[str, Any]) -> Sequence | None:
         if raw.get("min_count", 1) < 1:
             file.error("min_count", "min_count must be at least 1")
             ok = False
+        signals = _step_signals(file, raw["signal"])
+        if not signals:
+            ok = False
+            continue
         steps.append(
             Step(
-                signal=raw["signal"],
+                signal=signals[0],
+                any_of=signals[1:],
                 min_count=raw.get("min_count", 1),
                 optional=raw.get("optional", False),
                 keyed=raw.get("keyed", True),
@@ -356,16 +432,120 @@ def _load_sequence(file: _File, data: dict[str, Any]) -> Sequence | None:
     if skew is None:
         file.error("clock_skew", f"clock_skew '{data['clock_skew']}' is not a duration like '5s'")
         ok = False
-    if not ok or maxspan is None or skew is None:
+    absent: list[str] = []
+    windows: list[AbsentWindow] = []
+    for raw in data.get("absent", []):
+        if isinstance(raw, str):
+            absent.append(raw)
+            continue
+        if not isinstance(raw, dict) or not file.check_table(raw, _ABSENT_KEYS, "an 'absent' window"):
+            file.error("absent", "'absent' holds signal ids or windows { signal = ..., before = '30m', after = '0s' }")
+            ok = False
+            continue
+        before, after = parse_duration(raw.get("before", "0s")), parse_duration(raw.get("after", "0s"))
+        if before is None or after is None:
+            file.error("absent", "an 'absent' window's before/after are durations like '30m'")
+            ok = False
+            continue
+        windows.append(AbsentWindow(raw["signal"], before, after, raw.get("keyed", True)))
+    if not ok or maxspan is None or skew is None or joined is None:
         return None
     return Sequence(
-        by=by,
+        by=joined[0],
         steps=tuple(steps),
         maxspan=maxspan,
         clock_skew=skew,
-        absent=_strings(file, "absent", data.get("absent", [])),
+        absent=tuple(absent),
         until=_strings(file, "until", data.get("until", [])),
+        aliases=joined[1],
+        absent_windows=tuple(windows),
     )
+
+
+def _load_threshold(file: _File, data: dict[str, Any]) -> Threshold | None:
+    if not file.check_table(data, _THRESHOLD_KEYS, "[threshold]"):
+        return None
+    ok = True
+    signals = _step_signals(file, data["signal"])
+    ok &= bool(signals)
+    joined = _join_keys(file, "by", data["by"])
+    ok &= joined is not None
+    ok &= _enum(file, "aggregate", data["aggregate"], [a.value for a in Aggregate])
+    field = data.get("field", "value")
+    if field != "value":
+        file.error("field", "'field' can only be 'value' (the number a signal measures, its value_group)")
+        ok = False
+    window = parse_duration(data["window"])
+    if window is None:
+        file.error("window", f"window '{data['window']}' is not a duration like '10m'")
+        ok = False
+    dedupe = parse_duration(data.get("dedupe", "0s"))
+    if dedupe is None:
+        file.error("dedupe", f"dedupe '{data['dedupe']}' is not a duration like '5s'")
+        ok = False
+    if data.get("min_events", 1) < 1:
+        file.error("min_events", "min_events must be at least 1")
+        ok = False
+    levels: list[tuple[Severity, float]] = []
+    for name, value in data["levels"].items():
+        if name not in _LEVELS:
+            file.error("levels", f"threshold level '{name}' must be one of {', '.join(_LEVELS)}")
+            ok = False
+        elif isinstance(value, bool) or not isinstance(value, int | float):
+            file.error("levels", f"threshold level '{name}' must be a number")
+            ok = False
+        else:
+            levels.append((Severity(name), float(value)))
+    if not levels:
+        file.error("levels", "[threshold] needs at least one level (low, medium, high, critical)")
+        ok = False
+    levels.sort(key=lambda item: item[0].rank)
+    if [v for _, v in levels] != sorted(v for _, v in levels):
+        file.error("levels", "threshold levels must not decrease from low to critical")
+        ok = False
+    if not ok or window is None or dedupe is None or joined is None:
+        return None
+    return Threshold(
+        signals=signals,
+        by=joined[0],
+        aliases=joined[1],
+        aggregate=Aggregate(data["aggregate"]),
+        window=window,
+        levels=tuple(levels),
+        field=field,
+        min_events=data.get("min_events", 1),
+        dedupe=dedupe,
+    )
+
+
+def _threshold_sequence(threshold: Threshold) -> Sequence:
+    """The single step a threshold rule amounts to: what references, docs and relevance checks read."""
+    step = Step(signal=threshold.signals[0], any_of=threshold.signals[1:])
+    return Sequence(by=threshold.by, steps=(step,), maxspan=threshold.window, aliases=threshold.aliases)
+
+
+def fixture_roots(root: Path, cause_id: str) -> list[Path]:
+    """Where a cause's fixture folders may live: beside the rules (``<root>/tests/<id>/``, for a user's folder) or in
+    the repository's tests (``<root>/../tests/patterns/<id>/``, for the built-in catalogue)."""
+    return [root / "tests" / cause_id, root.parent / "tests" / "patterns" / cause_id]
+
+
+def _check_fixture(file: _File, cause_id: str, fixture: str) -> bool:
+    """A fixture must exist where fixtures are kept; an installed catalogue without its tests is not checked."""
+    root = file.path.parent.parent
+    bases = [base for base in fixture_roots(root, cause_id) if base.parent.is_dir()]
+    if bases and not any((base / fixture).is_dir() for base in bases):
+        places = " or ".join(str(base / fixture) for base in bases)
+        file.error("fixture", f"fixture folder '{fixture}' not found ({places})")
+        return False
+    return True
+
+
+def _versions(file: _File, key: str, text: str) -> bool:
+    if parse_range(text) is None:
+        file.error(key, f"'{key}' = '{text}' is not a version range like '>=1.14', '<1.17', '1.11-1.16', '1.18+'")
+        return False
+    return True
 
 
 def _load_cause(file: _File, data: dict[str, Any]) -> Cause | None:
@@ -379,16 +559,34 @@ def _load_cause(file: _File, data: dict[str, Any]) -> Cause | None:
     ok &= _enum(file, "kind", data["kind"], [k.value for k in FindingKind])
     ok &= _enum(file, "category", data["category"], CATEGORIES)
     ok &= _enum(file, "failure_type", data["failure_type"], FAILURE_TYPES)
-    ok &= _enum(file, "severity", data["severity"], [s.value for s in Severity])
+    if "severity" in data:
+        ok &= _enum(file, "severity", data["severity"], [s.value for s in Severity])
+    elif "threshold" not in data:
+        file.problems.append(f"{file.label}:1: missing required key 'severity' in the cause")
+        ok = False
     if not 0.0 <= float(data["confidence"]) <= 1.0:
         file.error("confidence", "confidence must be between 0 and 1")
         ok = False
     applies = data.get("applies_to", {})
     if applies and not file.check_table(applies, _APPLIES_KEYS, "[applies_to]"):
         ok = False
-    sequence = _load_sequence(file, data["sequence"])
-    ok &= sequence is not None
+    elif applies.get("flink_versions"):
+        ok &= _versions(file, "flink_versions", applies["flink_versions"])
+    sequence: Sequence | None = None
+    threshold: Threshold | None = None
+    if ("sequence" in data) == ("threshold" in data):
+        file.problems.append(f"{file.label}:1: a cause needs exactly one of [sequence] and [threshold]")
+        ok = False
+    elif "sequence" in data:
+        sequence = _load_sequence(file, data["sequence"])
+        ok &= sequence is not None
+    else:
+        threshold = _load_threshold(file, data["threshold"])
+        ok &= threshold is not None
+        if threshold is not None:
+            sequence = _threshold_sequence(threshold)
     remediation: list[Remediation] = []
+    remediation_versions: list[str] = []
     for raw in data["remediation"]:
         if not isinstance(raw, dict) or not file.check_table(raw, _REMEDIATION_KEYS, "[[remediation]]"):
             ok = False
@@ -398,7 +596,11 @@ def _load_cause(file: _File, data: dict[str, Any]) -> Cause | None:
             file.error("config", "remediation config values must be strings (the advice for that key)")
             ok = False
             continue
+        if raw.get("flink_versions") and not _versions(file, "flink_versions", raw["flink_versions"]):
+            ok = False
+            continue
         remediation.append(Remediation(action=raw["action"], config=dict(config)))
+        remediation_versions.append(raw.get("flink_versions", ""))
     if not remediation:
         file.error("remediation", "a cause needs at least one [[remediation]]")
         ok = False
@@ -411,17 +613,40 @@ def _load_cause(file: _File, data: dict[str, Any]) -> Cause | None:
             file.error("expect", f"a test's expect must be 'hit' or 'miss', not '{raw['expect']}'")
             ok = False
             continue
-        if not all(isinstance(v, str) for v in raw["files"].values()):
+        if ("files" in raw) == ("fixture" in raw):
+            file.error("name", f"test '{raw['name']}' needs either 'files' (inline) or 'fixture' (a folder name)")
+            ok = False
+            continue
+        if not all(isinstance(v, str) for v in raw.get("files", {}).values()):
             file.error("files", "a test's files map file names to their content (strings)")
             ok = False
             continue
-        tests.append(CauseTest(name=raw["name"], expect=raw["expect"], files=dict(raw["files"])))
+        if "fixture" in raw and not _FIXTURE_NAME.match(raw["fixture"]):
+            file.error("fixture", f"fixture '{raw['fixture']}' must be a plain folder name under tests/patterns/<id>/")
+            ok = False
+            continue
+        if "fixture" in raw and not _check_fixture(file, data["id"], raw["fixture"]):
+            ok = False
+            continue
+        tests.append(
+            CauseTest(
+                name=raw["name"], expect=raw["expect"], files=dict(raw.get("files", {})), fixture=raw.get("fixture", "")
+            )
+        )
     status = data["status"]
     if status in ("test", "stable") and not ({"hit", "miss"} <= {t.expect for t in tests}):
-        file.error("status", f"a cause with status '{status}' needs at least one 'hit' and one 'miss' test")
+        file.error(
+            "status",
+            f"a cause with status '{status}' needs at least one 'hit' and one 'miss' test (inline or fixture)",
+        )
+        ok = False
+    if status == "stable" and not str(data.get("false_positives", "")).strip():
+        file.error("status", "a cause with status 'stable' documents its false positives ('false_positives')")
         ok = False
     if not ok or sequence is None:
         return None
+    levels = threshold.levels if threshold is not None else ()
+    severity = Severity(data["severity"]) if "severity" in data else levels[-1][0]
     return Cause(
         id=data["id"],
         title=data["title"],
@@ -430,7 +655,7 @@ def _load_cause(file: _File, data: dict[str, Any]) -> Cause | None:
         kind=FindingKind(data["kind"]),
         category=data["category"],
         failure_type=data["failure_type"],
-        severity=Severity(data["severity"]),
+        severity=severity,
         confidence=float(data["confidence"]),
         sequence=sequence,
         summary=data["summary"].strip(),
@@ -447,6 +672,9 @@ def _load_cause(file: _File, data: dict[str, Any]) -> Cause | None:
         corroborate=_strings(file, "corroborate", data.get("corroborate", [])),
         confirm_with=data.get("confirm_with", ""),
         confirm_signal=data.get("confirm_signal", ""),
+        threshold=threshold,
+        remediation_versions=tuple(remediation_versions),
+        root=str(file.path.parent.parent),
     )
 
 
@@ -525,7 +753,9 @@ def _label(path: Path) -> str:
 def _check_references(signals: dict[str, Signal], causes: dict[str, Cause]) -> list[str]:
     problems: list[str] = []
     for cause in causes.values():
-        named = [s.signal for s in cause.sequence.steps] + list(cause.sequence.absent) + list(cause.sequence.until)
+        seq = cause.sequence
+        named = [signal for step in seq.steps for signal in step.signals] + list(seq.absent) + list(seq.until)
+        named += [window.signal for window in seq.absent_windows]
         named += list(cause.corroborate) + ([cause.confirm_signal] if cause.confirm_signal else [])
         for signal in named:
             if signal not in signals:
@@ -533,4 +763,6 @@ def _check_references(signals: dict[str, Signal], causes: dict[str, Cause]) -> l
         for other in (*cause.explains, *cause.supersedes):
             if other not in causes:
                 problems.append(f"{cause.path}:1: refers to cause '{other}', which does not exist")
+            elif other == cause.id:
+                problems.append(f"{cause.path}:1: a cause cannot explain or supersede itself")
     return problems

@@ -47,6 +47,12 @@ class GcPredicate:
     min_pause_ms: float = 0.0
     full_only: bool = False
     pauses_only: bool = True
+    type_regex: str | None = None
+    """The event's ``gc_type`` must match (e.g. ``To-space exhausted``, ``Pause Full``)."""
+    cause_regex: str | None = None
+    """The event's ``cause`` must match (e.g. ``Metadata GC Threshold``)."""
+    not_cause_regex: str | None = None
+    """The event's ``cause`` must not match."""
 
 
 @dataclass(frozen=True)
@@ -82,9 +88,19 @@ class Signal:
     description: str = ""
     samples: tuple[str, ...] = ()
     misses: tuple[str, ...] = ()
+    root: str = ""
+    """The catalogue folder the signal was loaded from."""
 
 
 class Status(StrEnum):
+    """How far a cause is trusted.
+
+    - experimental: loaded and matched, tests optional; its findings are capped at 0.5 confidence and say so.
+    - test: needs at least one hit and one miss test (inline or fixture); matched normally.
+    - stable: as test, and it documents its false positives: a rule others may build on.
+    - deprecated: loaded, so its id stays reserved and references to it resolve; never matched.
+    """
+
     EXPERIMENTAL = "experimental"
     TEST = "test"
     STABLE = "stable"
@@ -98,6 +114,28 @@ class Step:
     optional: bool = False
     keyed: bool = True
     """False: the step joins the sequence by time only (e.g. the job restart that follows a TM loss)."""
+    any_of: tuple[str, ...] = ()
+    """Further signals that satisfy the step as well as ``signal`` (``signal = ["a", "b"]`` in TOML): one meaning
+    with several wordings across versions (``Connection to ZooKeeper suspended`` / ``... lost``)."""
+
+    @property
+    def signals(self) -> tuple[str, ...]:
+        return (self.signal, *self.any_of)
+
+
+Aliases = tuple[tuple[str, tuple[str, ...]], ...]
+"""Join key -> the event columns that may hold its value, in order (``tm_id ~ container_id ~ pod`` in TOML)."""
+
+
+@dataclass(frozen=True)
+class AbsentWindow:
+    """A signal that must not occur from ``before`` ahead of the first matched event to ``after`` past the last."""
+
+    signal: str
+    before: dt.timedelta = dt.timedelta(0)
+    after: dt.timedelta = dt.timedelta(0)
+    keyed: bool = True
+    """False: any occurrence voids the match, whatever its keys."""
 
 
 @dataclass(frozen=True)
@@ -110,6 +148,50 @@ class Sequence:
     """Signals that must not occur (same keys) between the first and the last matched step."""
     until: tuple[str, ...] = ()
     """Signals that reset a partial match."""
+    aliases: Aliases = ()
+    """For a join key of ``by``: the columns its value may come from, across sources (a YARN container id on the
+    ResourceManager's line, the same id as the TaskManager's resource id in its own log, a pod name)."""
+    absent_windows: tuple[AbsentWindow, ...] = ()
+    """Signals that must not occur in a window around the match (e.g. no TaskManager loss in the 30 min before)."""
+
+    def columns(self, key: str) -> tuple[str, ...]:
+        for name, columns in self.aliases:
+            if name == key:
+                return columns
+        return (key,)
+
+
+class Aggregate(StrEnum):
+    COUNT = "count"
+    SUM = "sum"
+    MAX = "max"
+    P99 = "p99"
+
+
+@dataclass(frozen=True)
+class Threshold:
+    """An aggregate of one signal's events over a sliding window, per group, against severity levels."""
+
+    signals: tuple[str, ...]
+    by: tuple[str, ...]
+    aggregate: Aggregate
+    window: dt.timedelta
+    levels: tuple[tuple[Severity, float], ...]
+    """(severity, lowest aggregate value reaching it), ascending."""
+    aliases: Aliases = ()
+    field: str = "value"
+    """The event column that ``sum``, ``max`` and ``p99`` aggregate (the signal's measured number)."""
+    min_events: int = 1
+    """Windows with fewer events are not judged (a p99 of two samples says little)."""
+    dedupe: dt.timedelta = dt.timedelta(0)
+    """Events of one group closer than this to the last counted one count once (the TaskManager and the
+    JobManager both report the same task failure)."""
+
+    def columns(self, key: str) -> tuple[str, ...]:
+        for name, columns in self.aliases:
+            if name == key:
+                return columns
+        return (key,)
 
 
 @dataclass(frozen=True)
@@ -118,6 +200,8 @@ class CauseTest:
     expect: str  # hit | miss
     files: dict[str, str] = field(default_factory=dict)
     """File name -> content; analysed together as one incident."""
+    fixture: str = ""
+    """A folder of files under ``tests/patterns/<cause id>/`` (a longer incident), instead of ``files``."""
 
 
 @dataclass(frozen=True)
@@ -152,6 +236,12 @@ class Cause:
     """Which file would confirm this cause when it is missing (e.g. "the TaskManager's GC log")."""
     confirm_signal: str = ""
     """The signal that file would provide; when no source could provide it, confidence is lowered."""
+    threshold: Threshold | None = None
+    """Set for a ``[threshold]`` rule; ``sequence`` then holds the equivalent single step (for references)."""
+    remediation_versions: tuple[str, ...] = ()
+    """Per remediation entry: the Flink versions its keys exist in (``>=1.17``), or "" for every version."""
+    root: str = ""
+    """The catalogue folder the rule was loaded from (the built-in one or a user's ``--patterns`` folder)."""
 
 
 @dataclass(frozen=True)

@@ -1,4 +1,10 @@
-"""Run the catalogue's own examples: each signal's sample and miss lines, each cause's hit and miss incidents."""
+"""Run the catalogue's own examples: each signal's sample and miss lines, each cause's hit and miss incidents.
+
+A cause's test is either inline (``files``: small logs written to a temporary folder) or a fixture (a folder of real
+files under ``tests/patterns/<id>/<fixture>/``, or ``<catalogue>/tests/<id>/<fixture>/`` in a user's folder), analysed
+in place. Either way the whole pipeline runs, as users run it, and the test passes when the cause's finding is present
+(``hit``) or absent (``miss``).
+"""
 
 from __future__ import annotations
 
@@ -10,7 +16,10 @@ from pathlib import Path
 
 import polars as pl
 
+from logforensics.catalogue.loader import fixture_roots
 from logforensics.catalogue.model import Catalogue, Cause, CauseTest, Signal
+
+NOW = dt.datetime(2000, 1, 1, tzinfo=dt.UTC)
 
 
 @dataclass(frozen=True)
@@ -19,10 +28,35 @@ class Outcome:
     case: str
     passed: bool
     detail: str = ""
+    skipped: bool = False
+    """The case could not run here (a fixture that an installed catalogue does not ship)."""
+
+
+def check_gc_signal(signal: Signal) -> list[Outcome]:
+    """GC signals: each sample (a GC log excerpt) must yield a selected GC event; each miss none."""
+    from logforensics.parsers.gc import parse_gc, sniff_gc
+    from logforensics.parsers.lines import read_lines
+    from logforensics.timeline import select_gc
+
+    assert signal.gc is not None
+    outcomes: list[Outcome] = []
+    for expected, label, texts in ((True, "sample", signal.samples), (False, "miss", signal.misses)):
+        for index, text in enumerate(texts, start=1):
+            layout = sniff_gc(text) or "gc_unified"
+            events = parse_gc(read_lines(text.encode(), signal.id).frame, signal.id, layout).events
+            hit = select_gc(events, signal.gc).height > 0
+            detail = (
+                "" if hit == expected else f"{'selected no event' if expected else 'selected an event'}: {text[:120]}"
+            )
+            outcomes.append(Outcome(signal.id, f"{label} {index}", hit == expected, detail))
+    return outcomes
 
 
 def check_signal(signal: Signal) -> list[Outcome]:
-    """Samples must match the literal and the regex (run by polars, as in analysis); misses must not."""
+    """Samples must match the literal and the regex (run by polars, as in analysis); misses must not.
+    GC signals run their samples through the GC parser and the signal's predicate."""
+    if signal.gc is not None:
+        return check_gc_signal(signal)
     if not signal.regex:
         return []
     outcomes: list[Outcome] = []
@@ -44,10 +78,24 @@ def check_signal(signal: Signal) -> list[Outcome]:
     return outcomes
 
 
+def fixture_dir(cause: Cause, test: CauseTest) -> Path | None:
+    """The folder of a fixture test, or None when it is not there."""
+    for base in fixture_roots(Path(cause.root), cause.id):
+        if (base / test.fixture).is_dir():
+            return base / test.fixture
+    return None
+
+
 def run_cause_test(catalogue: Catalogue, cause: Cause, test: CauseTest) -> Outcome:
     """Analyse the test's files as one incident and look for a finding with the cause's id."""
-    from logforensics.api import analyze  # the full pipeline, as users run it
-
+    if test.fixture:
+        folder = fixture_dir(cause, test)
+        if folder is None:
+            shipped = any(base.parent.is_dir() for base in fixture_roots(Path(cause.root), cause.id))
+            if not shipped:
+                return Outcome(cause.id, test.name, True, "fixtures are not installed here", skipped=True)
+            return Outcome(cause.id, test.name, False, f"fixture folder '{test.fixture}' not found")
+        return _judge(catalogue, cause, test, folder)
     with tempfile.TemporaryDirectory(prefix="logforensics-test-") as tmp:
         root = Path(tmp)
         for name, content in test.files.items():
@@ -56,7 +104,13 @@ def run_cause_test(catalogue: Catalogue, cause: Cause, test: CauseTest) -> Outco
                 return Outcome(cause.id, test.name, False, f"file name {name!r} leaves the test folder")
             path.parent.mkdir(parents=True, exist_ok=True)
             path.write_text(textwrap.dedent(content).lstrip("\n"), encoding="utf-8")
-        analysis = analyze([root], catalogue=catalogue, now=dt.datetime(2000, 1, 1, tzinfo=dt.UTC))
+        return _judge(catalogue, cause, test, root)
+
+
+def _judge(catalogue: Catalogue, cause: Cause, test: CauseTest, folder: Path) -> Outcome:
+    from logforensics.api import analyze  # the full pipeline, as users run it
+
+    analysis = analyze([folder], catalogue=catalogue, now=NOW)
     ids = [f.id for f in analysis.findings]
     hit = cause.id in ids
     passed = hit == (test.expect == "hit")
@@ -64,10 +118,13 @@ def run_cause_test(catalogue: Catalogue, cause: Cause, test: CauseTest) -> Outco
     return Outcome(cause.id, test.name, passed, detail)
 
 
-def run_all(catalogue: Catalogue) -> list[Outcome]:
+def run_all(catalogue: Catalogue, roots: tuple[str, ...] | None = None) -> list[Outcome]:
+    """Every signal's and cause's examples; with ``roots``, only the rules loaded from those folders."""
     outcomes: list[Outcome] = []
     for signal in catalogue.signals.values():
-        outcomes.extend(check_signal(signal))
+        if roots is None or signal.root in roots:
+            outcomes.extend(check_signal(signal))
     for cause in catalogue.causes.values():
-        outcomes.extend(run_cause_test(catalogue, cause, test) for test in cause.tests)
+        if roots is None or cause.root in roots:
+            outcomes.extend(run_cause_test(catalogue, cause, test) for test in cause.tests)
     return outcomes

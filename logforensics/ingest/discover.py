@@ -5,23 +5,29 @@ would block a reader forever); folders are walked without following links, so a 
 Archives (``.zip``, ``.tar``, ``.tar.gz``/``.tgz``, one level of nesting) are read in place, bounded by
 :class:`~logforensics.ingest.limits.Limits` (archive.py); a YARN aggregated dump is split into its container logs
 (aggregated.py), a ``kubectl logs`` file into its pods (kubectl.py); rotated parts come oldest first (rotation.py).
-Everything found is returned, skipped or not, so that the report can say what was not analysed and why. Nothing is
-ever written to disk.
+UTF-16/32 text with a byte order mark is decoded to UTF-8 (encoding.py). Hidden folders and folders that cannot be
+listed are named, not silently left out; an input whose content equals an earlier one's is listed as its duplicate
+and analysed once (duplicates.py). Everything found is returned, skipped or not, so that the report can say what was
+not analysed and why. Nothing is ever written to disk.
 """
 
 from __future__ import annotations
 
+import contextlib
 import gzip
 import hashlib
+import io
 import os
 import stat
 import zlib
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from dataclasses import replace
 from pathlib import Path
 from typing import BinaryIO
 
 from logforensics.errors import InputError
-from logforensics.ingest import aggregated, archive, kubectl
+from logforensics.ingest import aggregated, archive, encoding, kubectl
+from logforensics.ingest.duplicates import mark_duplicates
 from logforensics.ingest.limits import DEFAULT_MAX_BYTES, Limits
 from logforensics.ingest.rotation import order_rotated
 from logforensics.ingest.source import (
@@ -35,6 +41,7 @@ from logforensics.ingest.source import (
     gunzip_opener,
     read_content,
 )
+from logforensics.ingest.streams import RATIO_SLACK, Inflater, RatioError
 
 __all__ = [
     "DEFAULT_LIMITS",
@@ -47,6 +54,8 @@ __all__ = [
     "head",
     "read_bounded",
 ]
+
+HIDDEN_FOLDER = "hidden folder (its name starts with '.'), not walked"
 
 DEFAULT_LIMITS = Limits()
 """4 GiB per input, 16 GiB inflated in all, 10 000 files per archive, ratio 200 (see ``Limits``)."""
@@ -75,17 +84,25 @@ def discover(paths: list[Path], root: Path, limits: Limits = DEFAULT_LIMITS) -> 
     for path in paths:
         for item in _walk(path, root, ctx):
             found.setdefault((item.path, item.label), item)
-    return order_rotated(list(found.values()))
+    return mark_duplicates(order_rotated(list(found.values())), limits)
 
 
 def _walk(path: Path, root: Path, ctx: Context) -> Iterator[Found]:
     info = os.lstat(path)
     if stat.S_ISDIR(info.st_mode):
-        for dirpath, dirnames, filenames in os.walk(path, followlinks=False, onerror=None):
+        errors: list[OSError] = []
+        for dirpath, dirnames, filenames in os.walk(path, followlinks=False, onerror=errors.append):
             dirnames.sort()
             for name in sorted(filenames) + sorted(d for d in dirnames if Path(dirpath, d).is_symlink()):
                 yield from _classify(Path(dirpath) / name, root, ctx)
-            dirnames[:] = [d for d in dirnames if not Path(dirpath, d).is_symlink() and not d.startswith(".")]
+            walked = [d for d in dirnames if not Path(dirpath, d).is_symlink()]
+            for name in walked:
+                if name.startswith("."):
+                    yield Found(Path(dirpath) / name, _label(Path(dirpath) / name, root), 0, HIDDEN_FOLDER)
+            dirnames[:] = [d for d in walked if not d.startswith(".")]
+        for error in errors:  # a folder that could not be listed (permissions, removed while walking)
+            where = Path(error.filename) if error.filename else path
+            yield Found(where, _label(where, root), 0, f"cannot list the folder: {error.strerror or error}")
         return
     yield from _classify(path, root, ctx, explicit=True)
 
@@ -120,9 +137,43 @@ def _classify(path: Path, root: Path, ctx: Context, explicit: bool = False) -> I
         yield Found(path, label, info.st_size, "permission denied")
     else:
         try:
+            bomb = _gzip_trailer_bomb(path, label, info.st_size, ctx.limits)
+            if bomb is not None:
+                yield Found(path, label, info.st_size, bomb)
+                return
             yield from expand(_file_blob(path, label, info.st_size, ctx), ctx)
         except READ_ERRORS as exc:
-            yield Found(path, label, info.st_size, f"cannot read: {str(exc) or type(exc).__name__}")
+            yield Found(path, label, info.st_size, f"cannot read: {why(exc)}")
+
+
+def why(exc: BaseException) -> str:
+    """An exception in a few words: an OSError's own text without the path (the report names the input)."""
+    if isinstance(exc, OSError) and exc.strerror:
+        return exc.strerror
+    return str(exc) or type(exc).__name__
+
+
+def _gzip_trailer_bomb(path: Path, label: str, size: int, limits: Limits) -> str | None:
+    """Why a ``.gz`` file is refused before it is analysed: its gzip trailer declares (ISIZE, the inflated size modulo
+    4 GiB) over ``max_ratio`` times its compressed size, and inflating it (read and dropped) passes that ratio. The
+    trailer alone proves nothing (a truncated file ends with arbitrary bytes), so it only decides whether to check;
+    a bomb stops after a megabyte or so. A bomb whose trailer lies is not caught here."""
+    if size < 20 or archive.archive_kind(label) is not None or not is_gzip(path):
+        return None
+    with path.open("rb") as handle:
+        handle.seek(-4, os.SEEK_END)
+        declared = int.from_bytes(handle.read(4), "little")
+    if declared <= limits.max_ratio * size + RATIO_SLACK:
+        return None
+    stream = Inflater(lambda: path.open("rb"), max_ratio=limits.max_ratio)
+    try:
+        while stream.read(1 << 20):
+            pass
+    except RatioError as exc:
+        return str(exc)
+    finally:
+        stream.close()
+    return None
 
 
 def _file_blob(path: Path, label: str, size: int, ctx: Context) -> Blob:
@@ -146,8 +197,16 @@ def expand(blob: Blob, ctx: Context) -> Iterator[Found]:
     try:
         head_bytes = blob.head()
     except READ_ERRORS as exc:
-        yield Found(blob.path, blob.label, blob.size, f"cannot read: {str(exc) or type(exc).__name__}")
+        yield Found(blob.path, blob.label, blob.size, f"cannot read: {why(exc)}")
         return
+    wide = encoding.wide_encoding(head_bytes)
+    if wide is not None:
+        yield from _decoded(blob, wide, ctx)
+        return
+    yield from _expand_text(blob, head_bytes, ctx)
+
+
+def _expand_text(blob: Blob, head_bytes: bytes, ctx: Context) -> Iterator[Found]:
     if aggregated.looks_like_dump(head_bytes):
         sections = aggregated.split_dump(blob, ctx)
         if sections:
@@ -158,6 +217,30 @@ def expand(blob: Blob, ctx: Context) -> Iterator[Found]:
         yield from kubectl.split_pods(blob, style, ctx)
         return
     yield _single(blob, ctx)
+
+
+def _decoded(blob: Blob, wide: str, ctx: Context) -> Iterator[Found]:
+    """The inputs of a UTF-16/32 blob, read through a decoder to UTF-8, each saying so in its warnings."""
+    decoded = Blob(
+        blob.path, blob.label, blob.size, encoding.decoded_opener(blob.open, wide), blob.depth, blob.compressed
+    )
+    said = encoding.note(wide)
+    try:
+        head_bytes = decoded.head()
+    except READ_ERRORS as exc:
+        yield Found(blob.path, blob.label, blob.size, f"cannot read: {str(exc) or type(exc).__name__}")
+        return
+    for item in _expand_text(decoded, head_bytes, ctx):
+        reader = item.reader
+        if item.skipped_reason is not None or reader is None:
+            yield item
+            continue
+
+        def read(max_bytes: int, reader: Callable[[int], Read] = reader) -> Read:
+            done = reader(max_bytes)
+            return Read(done.data, done.sha256, (said, *done.warnings))
+
+        yield replace(item, reader=read)
 
 
 def _single(blob: Blob, ctx: Context) -> Found:
@@ -254,9 +337,36 @@ def _inflate(path: Path, max_bytes: int) -> tuple[bytes, list[str]]:
 
 
 def head(path: Path, size: int = 65536) -> bytes:
-    """The first ``size`` decompressed bytes, for sniffing."""
-    try:
-        with opener(path) as handle:
-            return handle.read(size)
-    except (EOFError, gzip.BadGzipFile, zlib.error):
-        return b""
+    """The first ``size`` decompressed bytes, for sniffing; of a damaged or truncated gzip, what inflates before the
+    damage (a gzip cut within its first ``size`` inflated bytes is not empty)."""
+    if is_gzip(path):
+        return _inflate(path, size)[0]
+    with path.open("rb", buffering=0) as handle:  # unbuffered: _text_start moves the descriptor itself
+        data = handle.read(size)
+        if data and not data.strip(b"\0"):
+            start = _text_start(handle)  # a NUL hole at the start: sniff the text after it
+            if start is not None:
+                handle.seek(start)
+                data = handle.read(size)
+        return data
+
+
+NUL_SCAN_BYTES = 256 << 20
+"""How far past a run of NUL bytes at the start of a file its text is looked for (sparse holes are skipped free)."""
+
+
+def _text_start(handle: io.RawIOBase) -> int | None:
+    """Offset of the first byte that is not NUL (within ``NUL_SCAN_BYTES``), or None."""
+    position = 0
+    while position < NUL_SCAN_BYTES:
+        with contextlib.suppress(OSError, AttributeError, ValueError):  # past a sparse hole, if there is one
+            position = os.lseek(handle.fileno(), position, os.SEEK_DATA)
+        handle.seek(position)
+        block = handle.read(1 << 20)
+        if not block:
+            return None
+        rest = block.lstrip(b"\0")
+        if rest:
+            return position + len(block) - len(rest)
+        position += len(block)
+    return None

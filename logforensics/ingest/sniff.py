@@ -40,6 +40,9 @@ _TEXT_NAMES = regex.compile(r"^[^.]+$|\.(?:txt|log)(?:\.\d+)?(?:\.gz)?$", regex.
 _STDOUT_NAMES = regex.compile(r"\.(?:out|err)(?:\.\d+)?(?:\.gz)?$|stdout|stderr", regex.IGNORECASE)
 
 
+ONLY_NUL = "only NUL bytes where it starts (a crash, or a file truncated under its writer?), not a text log"
+
+
 @dataclass(frozen=True)
 class Sniffed:
     kind: SourceKind
@@ -48,23 +51,38 @@ class Sniffed:
     """Why the file is not analysed, when kind is UNKNOWN."""
 
 
+# Control bytes that text does not hold; tab, LF, VT, FF, CR and ESC (ANSI colours in container output) are text.
+_CONTROL = bytes([*range(9), *range(14, 27), *range(28, 32), 127])
+
+
+_NUL_RUN = regex.compile(rb"\x00{16,}")
+"""A run of NUL bytes: what a crash (a preallocated or half-flushed file) or a file truncated under its writer
+(logrotate ``copytruncate``) leaves in a log. Runs are left out when judging whether a head is text."""
+
+
 def looks_binary(head: bytes) -> bool:
+    """Binary: NUL bytes, or more than 5% of control bytes, in the first 8 KiB (runs of NUL bytes left out). Bytes
+    >= 0x80 that are not UTF-8 do not make a file binary: a log in GBK or Latin-1 is still a log (its invalid bytes
+    are read as U+FFFD)."""
     if not head:
         return False
-    sample = head[:8192]
+    sample = _NUL_RUN.sub(b"", head[:65536])[:8192]
+    if not sample:
+        return True
     if sample.count(0) > len(sample) // 100 + 1:
         return True
-    printable = sum(1 for b in sample if b >= 32 or b in (9, 10, 13))
-    text = sample.decode("utf-8", errors="replace")
-    return printable < len(sample) * 0.85 or text.count("\ufffd") > len(text) * 0.1
+    control = len(sample) - len(sample.translate(None, _CONTROL))
+    return control > len(sample) * 0.05 + 1
 
 
 def sniff(name: str, head_bytes: bytes) -> Sniffed:
     if not head_bytes:
         return Sniffed(SourceKind.UNKNOWN, None, "empty file")
+    if not head_bytes.strip(b"\0"):
+        return Sniffed(SourceKind.UNKNOWN, None, ONLY_NUL)
     if looks_binary(head_bytes):
         return Sniffed(SourceKind.UNKNOWN, None, "binary content, not a text log")
-    head = head_bytes.decode("utf-8", errors="replace")
+    head = _NUL_RUN.sub(b"", head_bytes).decode("utf-8", errors="replace")
     if _is_rest_json(head):  # before the layouts: a JSON-lines log layout would take it
         return Sniffed(SourceKind.EXCEPTION_TRACE, "rest_json")
     gc_layout = sniff_gc(head)

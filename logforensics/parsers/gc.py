@@ -18,8 +18,10 @@ Two layouts, told apart by :func:`sniff_gc`:
   whole-heap ``a->b(c)`` that is not a generation's.
 
 An event's ``line`` and ``text`` are its summary line (unified) or its header line (legacy); ``ts``/``uptime_s``
-are its start. Scope: stop-the-world pauses (concurrent phases, safepoint and "Total time for which application
-threads were stopped" lines are not events yet and count as unparsed).
+are its start. Events: stop-the-world pauses (``is_pause``), and, with ``is_pause`` false so that pause statistics
+count each stop once, concurrent phases, ZGC cycles and stalls, safepoints (JDK 17+ ``Safepoint "X"``, JDK 8 "Total
+time for which application threads were stopped") and failure markers (to-space exhausted, evacuation failure,
+concurrent mode failure, promotion failed, cancelled concurrent GC).
 
 Every pattern lives in a table of :class:`LineRule` (a Rust regex for polars plus a real sample line from the
 corpus, checked by tests/parsers/test_gc.py), so new collectors and wordings are added as rows. Decimal commas
@@ -77,8 +79,9 @@ UNIFIED_RULES: dict[str, LineRule] = {
     for rule in (
         LineRule(
             "pause",
-            rf"GC\((?P<gc_id>\d+)\) (?P<kind>Pause [A-Z][A-Za-z]*(?: [A-Z][A-Za-z]*)*)"
+            rf"GC\((?P<gc_id>\d+)\) (?:(?P<gen>[YO]): )?(?P<kind>Pause [A-Z][A-Za-z]*(?: [A-Z][A-Za-z]*)*)"
             rf"(?: \((?P<sub>{_PAUSE_KINDS})\))?(?: \((?P<cause>(?:[^()]|\(\))*)\))?"
+            rf"(?P<flag> \(Evacuation Failure[^()]*\))?"
             rf"(?: (?P<before>{_MEM})->(?P<after>{_MEM})\((?P<total>{_MEM})\))? (?P<ms>{_NUM})ms\s*$",
             "[1.010s][info][gc           ] GC(0) Pause Young (Concurrent Start) (Metadata GC Threshold) "
             "19M->4M(64M) 10.709ms",
@@ -86,7 +89,7 @@ UNIFIED_RULES: dict[str, LineRule] = {
         # The gc+start line that opens a pause; used only for pauses whose summary line never came (log cut).
         LineRule(
             "pause_start",
-            rf"GC\((?P<gc_id>\d+)\) (?P<kind>Pause [A-Z][A-Za-z]*(?: [A-Z][A-Za-z]*)*)"
+            rf"GC\((?P<gc_id>\d+)\) (?:(?P<gen>[YO]): )?(?P<kind>Pause [A-Z][A-Za-z]*(?: [A-Z][A-Za-z]*)*)"
             rf"(?: \((?P<sub>{_PAUSE_KINDS})\))?(?: \((?P<cause>(?:[^()]|\(\))*)\))?\s*$",
             "[8.970s][info][gc,start     ] GC(2) Pause Full (Allocation Failure)",
         ),
@@ -105,6 +108,71 @@ UNIFIED_RULES: dict[str, LineRule] = {
             r"|CardTable entry size: |Protected page at the reserved heap base|CPU: ?total "
             r"|(?:Minimum|Initial|Maximum) (?:young|old|heap) |\d+: Minimum young |Initialize mark stack)",
             "[0.018s][info][gc,init] CPUs: 8 total, 8 available",
+        ),
+        # A concurrent phase's end line (G1, CMS, ZGC incl. generational "Y:"/"O:", Shenandoah): not a pause.
+        LineRule(
+            "concurrent",
+            rf"GC\((?P<gc_id>\d+)\) (?:(?P<gen>[YO]): )?(?P<kind>Concurrent [A-Za-z][A-Za-z -]*?)"
+            rf"(?P<paren>(?: \((?:[^()]|\(\))*\))*)"
+            rf"(?: (?P<before>{_MEM})->(?P<after>{_MEM})\((?P<total>{_MEM})\))? (?P<ms>{_NUM})ms\s*$",
+            "[2022-08-17T00:34:05.368+0800][1.720s][info][gc          ] GC(0) Concurrent marking (unload classes) "
+            "213.664ms",
+        ),
+        # A ZGC cycle summary (concurrent): "Garbage Collection (Warmup) 104M(10%)->88M(9%)"; generational: "0.036s".
+        LineRule(
+            "zgc_cycle",
+            rf"GC\((?P<gc_id>\d+)\) (?P<kind>Garbage Collection|Major Collection|Minor Collection) "
+            rf"\((?P<cause>[^()]*)\) (?P<before>{_MEM})\(\d+%\)->(?P<after>{_MEM})\(\d+%\)(?: (?P<secs>{_NUM})s)?\s*$",
+            "[0.228s][info][gc          ] GC(2) Major Collection (Warmup) 30M(31%)->26M(27%) 0.036s",
+        ),
+        LineRule(
+            "zgc_cycle_start",
+            r"GC\((?P<gc_id>\d+)\) (?P<kind>Garbage Collection|Major Collection|Minor Collection) \([^()]*\)\s*$",
+            "[0.918s][info][gc,start    ] GC(0) Garbage Collection (Warmup)",
+        ),
+        # JDK 17+ one-line safepoint record; the stamp is written when the safepoint ends.
+        LineRule(
+            "safepoint",
+            r"Safepoint \"(?P<op>[^\"]*)\", Time since last: \d+ ns, Reaching safepoint: (?P<reach>\d+) ns, "
+            r"(?:Cleanup: \d+ ns, )?At safepoint: \d+ ns, Total: (?P<ns>\d+) ns",
+            '[0.125s] Safepoint "ZMarkStart", Time since last: 103615439 ns, Reaching safepoint: 36832 ns, '
+            "At safepoint: 2046 ns, Total: 38878 ns",
+        ),
+        # JDK 9-16 (-Xlog:safepoint) and JDK 8 (-XX:+PrintGCApplicationStoppedTime): written when the threads restart.
+        LineRule(
+            "stopped",
+            rf"Total time for which application threads were stopped: (?P<s>{_NUM}) seconds"
+            rf"(?:, Stopping threads took: (?P<reach>{_NUM}) seconds)?",
+            "[0.029s][info][safepoint    ] Total time for which application threads were stopped: 0.0001635 seconds, "
+            "Stopping threads took: 0.0001057 seconds",
+        ),
+        # ZGC: a Java thread waited for memory (allocation stall) or for a page being relocated; not a pause.
+        LineRule(
+            "stall",
+            rf"(?:^|\] ?)\s*(?P<kind>Allocation Stall|Relocation Stall) \((?P<thread>.*)\) (?P<ms>{_NUM})ms\s*$",
+            "[201.511s][info][gc          ] Allocation Stall (Group1.Backend.CompositeBackend{Tier1}.10) 29.092ms",
+        ),
+        LineRule(
+            "to_space",
+            r"GC\((?P<gc_id>\d+)\) To-space (?:exhausted|overflow)",
+            "[0.318s][info][gc] GC(11) To-space exhausted",
+        ),
+        LineRule(
+            "cancelled",
+            r"Cancelling (?:concurrent )?GC: (?P<reason>.*?)\s*$",
+            "[29.628s][info][gc            ] Cancelling concurrent GC: Allocation Failure",
+        ),
+        # Lines that carry no event: safepoint bookkeeping, ergonomics, statistics tables, triggers.
+        LineRule(
+            "info",
+            r"\[(?:gc,(?:stats|ergo|init|metaspace|age|humongous|task|cpu|ref|reloc|marking|nmethod|load|mmu|alloc"
+            r"|heap|phases|tlab|plab|remset|region|freelist|cds|verify|promotion|breakpoint|jni)[\w,+]*"
+            r"|safepoint[\w,+]*|os[\w,+]*)\s*\]"
+            r"|(?:^|\] ?)\s*(?:Application time: |Entering safepoint region: |Leaving safepoint region"
+            r"|Trigger: |Heuristics ergonomically|Free: |Free headroom: |Pacer for |Soft Max Capacity|Min Capacity"
+            r"|Max Capacity|Uncommitted|Initializing The Z Garbage|NUMA|Runtime Workers|Heap backing|GC Workers"
+            r"|Address Space|Min Capacity|Initial Capacity|Medium Page Size|Pre-touch|Available space|Probing address)",
+            "[0.030s][info][safepoint    ] Application time: 0.0012757 seconds",
         ),
         # Any set and order of bracketed decorations at the line start; a group keeps the last bracket it matched.
         LineRule(
@@ -130,7 +198,7 @@ _UNIFIED_COLLECTORS = {
 
 _LEGACY_STAMP = rf"^(?:(?P<date>{_DATE}): )?(?:(?P<up>\d+[.,]\d+): )?(?:#(?P<gc_id>\d+): )?"
 _QUALIFIERS = ("(young)", "(mixed)", "(partial)", "(initial-mark)", "(to-space exhausted)", "(to-space overflow)")
-_LEGACY_OLD_GEN = r"\[(?:Tenured|ParOldGen|PSOldGen|CMS)(?:[: \d]|$)|\(concurrent mode failure\)"
+_LEGACY_OLD_GEN = r"\[(?:Tenured|ParOldGen|PSOldGen|CMS(?:CMS)?)(?:[: \d]|$)|\(concurrent mode failure\)"
 
 LEGACY_RULES: dict[str, LineRule] = {
     rule.name: rule
@@ -156,9 +224,36 @@ LEGACY_RULES: dict[str, LineRule] = {
             rf"{_LEGACY_STAMP}\[(?P<kind>Full GC|GC)(?P<rest>.*)$",
             "2015-07-13T20:53:00.436+0200: 0.260: [GC (Allocation Failure) ",
         ),
+        # Lines that are records of their own without being a GC event: stopped time, application time, concurrent
+        # phases (G1 "[GC concurrent-mark-end, 0.0126670 sec]", CMS "[CMS-concurrent-mark: 0.006/0.006 secs]").
+        LineRule(
+            "side",
+            rf"^(?:{_DATE}: )?(?:\d+[.,]\d+: )?(?:#\d+: )?(?:Total time for which|Application time:"
+            rf"|\[(?:GC )?(?:CMS-)?concurrent-)|^\{{?Heap(?: (?:before|after) GC|$)|^\}}\s*$",
+            "0.715: [CMS-concurrent-abortable-preclean-start]",
+        ),
+        LineRule(
+            "concurrent",
+            rf"(?:{_DATE}: )?(?:\d+[.,]\d+: )?\[(?:GC )?(?P<phase>(?:CMS-)?concurrent-[a-z-]+?)(?P<end>-end|-abort)?"
+            rf"(?:, (?P<secs>{_NUM})(?: secs?)?\]|: (?P<cpu>{_NUM})/(?P<wall>{_NUM}) secs\])",
+            "0.403: [GC concurrent-mark-end, 0.0126670 sec]",
+        ),
+        # JDK 8 Shenandoah backports: "[Pause Init Mark, 1.234 ms]", "[Pause Full 1589M->1002M(1690M), 4077.274 ms]".
+        LineRule(
+            "shenandoah",
+            rf"{_LEGACY_STAMP}\[(?P<kind>Pause [A-Z][A-Za-z]*(?: [A-Z][A-Za-z]*)*)(?: \((?P<cause>[^()]*)\))?"
+            rf"(?: (?P<before>{_MEM})->(?P<after>{_MEM})\((?P<total>{_MEM})\))?, (?P<ms>{_NUM}) ms\]",
+            "2021-03-23T20:57:46.427+0000: 120839.710: [Pause Full 1589M->1002M(1690M), 4077.274 ms]",
+        ),
+        LineRule(
+            "shenandoah_start",
+            rf"{_LEGACY_STAMP}\[Pause [A-Z][A-Za-z]*(?: [A-Z][A-Za-z]*)*(?: \([^()]*\))?, start\]",
+            "2021-03-23T20:57:42.349+0000: 120835.633: [Pause Full, start]",
+        ),
         LineRule(
             "jvm_header",
-            r"^(?:Java HotSpot|OpenJDK \S+ (?:Server|Client) VM|Memory: \d+k page|CommandLine flags: "
+            r"^\s*(?:\d+[.,]\d+: )?\[G1Ergonomics "
+            r"|^(?:Java HotSpot|OpenJDK \S+ (?:Server|Client) VM|Memory: \d+k page|CommandLine flags: "
             r"|\d{4}-\d\d-\d\d \d\d:\d\d:\d\d GC log file (?:created|has reached))",
             "Memory: 4k page, physical 131733088k(112262008k free), swap 16383996k(16383996k free)",
         ),
@@ -220,7 +315,7 @@ _SNIFF_UNIFIED = re.compile(
 _SNIFF_LEGACY = re.compile(
     rf"^(?:{_DATE}: )?(?:\d+[.,]\d+: )?(?:#\d+: )?\[(?:Full GC|GC)[ (\-\[\d]"
     r"|^CommandLine flags: .*-XX:[+-]?(?:Use\w+GC|PrintGC)"
-    rf"|^(?:{_DATE}: )?\d+[.,]\d+: (?:\[CMS-concurrent|Total time for which application threads)",
+    rf"|^(?:{_DATE}: )?\d+[.,]\d+: (?:\[CMS-concurrent|Total time for which application threads|\[Pause [A-Z])",
     re.MULTILINE,
 )
 
@@ -261,6 +356,10 @@ class GcParse:
     warnings: tuple[str, ...]
     span_s: float | None = None
     """Seconds of JVM run time the log covers (per JVM run from uptimes, else from wall stamps); None if unknown."""
+    first_uptime_s: float | None = None
+    """The lowest JVM uptime the log shows (an event's start or a stamped edge line), seconds; None without uptimes."""
+    last_uptime_s: float | None = None
+    """The highest JVM uptime the log shows (an event's end or a stamped edge line), seconds."""
 
 
 def _empty_events() -> pl.DataFrame:
@@ -317,7 +416,7 @@ def parsed_mask(lines: pl.DataFrame, layout: str) -> pl.DataFrame:
     frame = _prepare(lines)
     if _format_name(layout) == "legacy":
         return _legacy_records(frame)[1].select("line_no", "parsed")
-    events = _unified_events(frame)
+    events = _unified_all_events(frame)
     return frame.select("line_no", parsed=_unified_parsed(events))
 
 
@@ -325,12 +424,159 @@ def parsed_mask(lines: pl.DataFrame, layout: str) -> pl.DataFrame:
 
 
 def _parse_unified(frame: pl.DataFrame, source: str, hint: dt.datetime | None) -> GcParse:
-    events = _unified_events(frame)
+    events = _unified_all_events(frame)
     parsed = _unified_parsed_count(frame, events)
-    collector = _unified_collector(frame, events)
+    collector = _unified_collector(frame, events.filter(pl.col("is_pause")))
     edges = _edges(frame)
     stamps = _unified_stamps(pl.concat([edges, events.select("line_no", "line")]).unique("line_no"))
-    return _finish(events, stamps, source, "unified", collector, frame.height, parsed, hint, end_stamped=True)
+    return _finish(events, stamps, source, "unified", collector, frame.height, parsed, hint)
+
+
+# The columns every event row carries before _finish places it in time.
+_EVENT_COLUMNS = (
+    "line_no",
+    "line",
+    "gc_id",
+    "gc_type",
+    "cause",
+    "is_full",
+    "is_pause",
+    "pause_ms",
+    "heap_before_kb",
+    "heap_after_kb",
+    "heap_total_kb",
+    "end_stamped",
+)
+
+
+def _event_rows(frame: pl.DataFrame, **columns: pl.Expr) -> pl.DataFrame:
+    """``frame`` (with ``line_no`` and ``line``) as event rows: the given columns, the others null/False."""
+    defaults: dict[str, pl.Expr] = {
+        "gc_id": pl.lit(None, pl.Int64),
+        "gc_type": pl.lit(None, pl.String),
+        "cause": pl.lit(None, pl.String),
+        "is_full": pl.lit(False),
+        "is_pause": pl.lit(False),
+        "pause_ms": pl.lit(None, pl.Float64),
+        "heap_before_kb": pl.lit(None, pl.Float64),
+        "heap_after_kb": pl.lit(None, pl.Float64),
+        "heap_total_kb": pl.lit(None, pl.Float64),
+        "end_stamped": pl.lit(True),
+    }
+    defaults.update(columns)
+    casts = {
+        "gc_id": pl.Int64,
+        "gc_type": pl.String,
+        "cause": pl.String,
+        "is_full": pl.Boolean,
+        "is_pause": pl.Boolean,
+        "pause_ms": pl.Float64,
+        "heap_before_kb": pl.Float64,
+        "heap_after_kb": pl.Float64,
+        "heap_total_kb": pl.Float64,
+        "end_stamped": pl.Boolean,
+    }
+    return frame.select(
+        pl.col("line_no").cast(pl.Int64),
+        pl.col("line").cast(pl.String),
+        *[defaults[name].cast(casts[name]).alias(name) for name in _EVENT_COLUMNS[2:]],
+    )
+
+
+def _with_generation(kind: pl.Expr, gen: pl.Expr) -> pl.Expr:
+    """Generational ZGC writes "Y: " / "O: " before a phase: "Pause Mark Start" of the young generation becomes
+    "Pause Mark Start (Young)"."""
+    return (
+        pl.when(gen == "Y")
+        .then(pl.concat_str(kind, pl.lit(" (Young)")))
+        .when(gen == "O")
+        .then(pl.concat_str(kind, pl.lit(" (Old)")))
+        .otherwise(kind)
+    )
+
+
+def _unified_all_events(frame: pl.DataFrame) -> pl.DataFrame:
+    """Pauses (``is_pause``) and the other events of a unified log: concurrent phases and ZGC cycles, safepoints and
+    stopped times, ZGC stalls, and markers (to-space exhausted, evacuation failure, cancelled concurrent GC), in file
+    order (``line_no``, then a pause before the markers of its line)."""
+    pauses = _unified_events(frame)
+    parts = [_event_rows(pauses, **{name: pl.col(name) for name in _EVENT_COLUMNS[2:]})]
+    flagged = pauses.filter(pl.col("flag").is_not_null())
+    if flagged.height:
+        parts.append(_event_rows(flagged, gc_id=pl.col("gc_id"), gc_type=pl.lit("Evacuation Failure")))
+    parts.extend(_unified_extras(frame))
+    return pl.concat(parts).with_row_index("_order").sort("line_no", "_order").drop("_order")
+
+
+def _unified_extras(frame: pl.DataFrame) -> list[pl.DataFrame]:
+    line = pl.col("line")
+    rules = UNIFIED_RULES
+    parts: list[pl.DataFrame] = []
+
+    def matches(literal: str, rule: str) -> pl.DataFrame:
+        return (
+            frame.filter(line.str.contains(literal, literal=True))
+            .with_columns(m=line.str.extract_groups(rules[rule].pattern))
+            .unnest("m")
+        )
+
+    conc = matches(" Concurrent ", "concurrent").filter(pl.col("ms").is_not_null())
+    parts.append(
+        _event_rows(
+            conc,
+            gc_id=pl.col("gc_id").cast(pl.Int64, strict=False),
+            gc_type=_with_generation(pl.col("kind"), pl.col("gen")),
+            pause_ms=_number(pl.col("ms")),
+            heap_before_kb=_kb(pl.col("before")),
+            heap_after_kb=_kb(pl.col("after")),
+            heap_total_kb=_kb(pl.col("total")),
+        )
+    )
+    cycles = matches("Collection (", "zgc_cycle").filter(pl.col("kind").is_not_null())
+    if cycles.height:
+        starts = (
+            matches("Collection (", "zgc_cycle_start")
+            .filter(pl.col("kind").is_not_null())
+            .group_by("gc_id")
+            .agg(start_line=pl.col("line").first())
+        )
+        cycles = cycles.join(starts, on="gc_id", how="left")
+        end_up = _unified_stamps(cycles.select("line_no", "line")).get_column("uptime")
+        start_up = _unified_stamps(cycles.select("line_no", line=pl.col("start_line").fill_null(""))).get_column(
+            "uptime"
+        )
+        cycles = cycles.with_columns(span_ms=(end_up - start_up) * 1e3)
+        parts.append(
+            _event_rows(
+                cycles,
+                gc_id=pl.col("gc_id").cast(pl.Int64, strict=False),
+                gc_type=pl.col("kind"),
+                cause=pl.col("cause"),
+                pause_ms=pl.coalesce(_number(pl.col("secs")) * 1e3, pl.col("span_ms")),
+                heap_before_kb=_kb(pl.col("before")),
+                heap_after_kb=_kb(pl.col("after")),
+            )
+        )
+    safepoints = matches('Safepoint "', "safepoint").filter(pl.col("ns").is_not_null())
+    parts.append(
+        _event_rows(
+            safepoints,
+            gc_type=pl.lit("Safepoint"),
+            cause=pl.col("op"),
+            pause_ms=pl.col("ns").cast(pl.Float64) / 1e6,
+        )
+    )
+    stopped = matches("Total time for which", "stopped").filter(pl.col("s").is_not_null())
+    parts.append(_event_rows(stopped, gc_type=pl.lit("Application stopped"), pause_ms=_number(pl.col("s")) * 1e3))
+    stalls = matches(" Stall (", "stall").filter(pl.col("ms").is_not_null())
+    parts.append(_event_rows(stalls, gc_type=pl.col("kind"), pause_ms=_number(pl.col("ms"))))
+    to_space = matches("To-space ", "to_space").filter(pl.col("gc_id").is_not_null())
+    parts.append(
+        _event_rows(to_space, gc_id=pl.col("gc_id").cast(pl.Int64, strict=False), gc_type=pl.lit("To-space exhausted"))
+    )
+    cancelled = matches("Cancelling ", "cancelled").filter(pl.col("reason").is_not_null())
+    parts.append(_event_rows(cancelled, gc_type=pl.lit("Cancelled concurrent GC"), cause=pl.col("reason")))
+    return parts
 
 
 def _unified_events(frame: pl.DataFrame) -> pl.DataFrame:
@@ -353,9 +599,9 @@ def _unified_events(frame: pl.DataFrame) -> pl.DataFrame:
         .unnest("m")
         .filter(pl.col("kind").is_not_null())
     )
-    last_done = done.group_by("gc_id", "kind").agg(done_line=pl.col("line_no").max())
+    last_done = done.group_by("gc_id", "gen", "kind").agg(done_line=pl.col("line_no").max())
     unfinished = (
-        started.join(last_done, on=["gc_id", "kind"], how="left")
+        started.join(last_done, on=["gc_id", "gen", "kind"], how="left", nulls_equal=True)
         .filter(pl.col("done_line").is_null() | (pl.col("done_line") < pl.col("line_no")))
         .drop("done_line")
         .with_columns(
@@ -363,6 +609,7 @@ def _unified_events(frame: pl.DataFrame) -> pl.DataFrame:
             after=pl.lit(None, pl.String),
             total=pl.lit(None, pl.String),
             ms=pl.lit(None, pl.String),
+            flag=pl.lit(None, pl.String),
         )
     )
     return (
@@ -370,9 +617,12 @@ def _unified_events(frame: pl.DataFrame) -> pl.DataFrame:
         .sort("line_no")
         .with_columns(
             gc_id=pl.col("gc_id").cast(pl.Int64, strict=False),
-            gc_type=pl.when(pl.col("sub").is_not_null())
-            .then(pl.concat_str(pl.col("kind"), pl.lit(" ("), pl.col("sub"), pl.lit(")")))
-            .otherwise(pl.col("kind")),
+            gc_type=_with_generation(
+                pl.when(pl.col("sub").is_not_null())
+                .then(pl.concat_str(pl.col("kind"), pl.lit(" ("), pl.col("sub"), pl.lit(")")))
+                .otherwise(pl.col("kind")),
+                pl.col("gen"),
+            ),
             cause=pl.col("cause"),
             is_full=pl.col("kind").str.starts_with("Pause Full"),
             is_pause=pl.lit(True),
@@ -380,17 +630,21 @@ def _unified_events(frame: pl.DataFrame) -> pl.DataFrame:
             heap_before_kb=_kb(pl.col("before")),
             heap_after_kb=_kb(pl.col("after")),
             heap_total_kb=_kb(pl.col("total")),
+            end_stamped=pl.lit(True),
         )
     )
 
 
 def _unified_parsed(events: pl.DataFrame) -> pl.Expr:
-    """Per line: a GC(N) line of an emitted event (phases, heap, cpu...) or an understood header line."""
+    """Per line: an event's own line, a GC(N) line of an emitted event (phases, heap, cpu...), or an understood
+    header or informational line (safepoint bookkeeping, ergonomics, statistics)."""
     line = pl.col("line")
+    known = UNIFIED_RULES["header"].pattern + "|" + UNIFIED_RULES["info"].pattern
+    own = pl.col("line_no").is_in(events.get_column("line_no").unique().implode())
     return (
         pl.when(line.str.contains("GC(", literal=True))
-        .then(_unified_owned(events))
-        .otherwise(line.str.contains(UNIFIED_RULES["header"].pattern))
+        .then(_unified_owned(events) | own | line.str.contains(UNIFIED_RULES["info"].pattern))
+        .otherwise(own | line.str.contains(known))
     )
 
 
@@ -401,11 +655,18 @@ def _unified_owned(events: pl.DataFrame) -> pl.Expr:
 
 
 def _unified_parsed_count(frame: pl.DataFrame, events: pl.DataFrame) -> int:
-    """``_unified_parsed`` summed, each regex run only on the lines it can match."""
-    has_id = pl.col("line").str.contains("GC(", literal=True)
-    owned = frame.filter(has_id).select(_unified_owned(events).sum()).item()
-    headers = frame.filter(~has_id).select(pl.col("line").str.contains(UNIFIED_RULES["header"].pattern).sum()).item()
-    return int(owned or 0) + int(headers or 0)
+    """``_unified_parsed`` summed, each regex run only on the lines it can change."""
+    line = pl.col("line")
+    has_id = line.str.contains("GC(", literal=True)
+    own = pl.col("line_no").is_in(events.get_column("line_no").unique().implode())
+    with_id = frame.filter(has_id)
+    owned = with_id.filter(_unified_owned(events) | own)
+    rest = with_id.filter(~(_unified_owned(events) | own))
+    count = owned.height + int(rest.select(line.str.contains(UNIFIED_RULES["info"].pattern).sum()).item() or 0)
+    others = frame.filter(~has_id)
+    known = UNIFIED_RULES["header"].pattern + "|" + UNIFIED_RULES["info"].pattern
+    count += int(others.select((own | line.str.contains(known)).sum()).item() or 0)
+    return count
 
 
 def _unified_collector(frame: pl.DataFrame, events: pl.DataFrame) -> str:
@@ -474,8 +735,17 @@ def _legacy_records(frame: pl.DataFrame) -> tuple[pl.DataFrame, pl.DataFrame]:
         )
         .with_columns(
             in_event=pl.when(pl.col("boundary")).then(pl.col("is_head")).forward_fill().fill_null(False),
+            # a record of its own that is no GC pause: stopped/application time, a concurrent phase, Shenandoah
+            in_side=pl.when(pl.col("boundary"))
+            .then(
+                line.str.contains(rules["side"].pattern)
+                | line.str.contains(rules["shenandoah"].pattern)
+                | line.str.contains(rules["shenandoah_start"].pattern)
+            )
+            .forward_fill()
+            .fill_null(False),
         )
-        .with_columns(parsed=pl.col("in_event") | line.str.contains(rules["jvm_header"].pattern))
+        .with_columns(parsed=pl.col("in_event") | pl.col("in_side") | line.str.contains(rules["jvm_header"].pattern))
     )
     return heads, marked
 
@@ -564,9 +834,112 @@ def _parse_legacy(frame: pl.DataFrame, source: str, hint: dt.datetime | None) ->
     )
     parsed = int(marked.select(pl.col("parsed").sum()).item())
     collector = _legacy_collector(pl.concat([members.select("line"), marked.head(50).select("line")]))
+    if collector == "unknown" and bool(
+        frame.head(5000).get_column("line").str.contains(r"\[Pause (?:Init|Final|Full|Degenerated)").any()
+    ):
+        collector = "Shenandoah"
+    pauses = _event_rows(
+        events.with_columns(end_stamped=pl.lit(False)), **{name: pl.col(name) for name in _EVENT_COLUMNS[2:]}
+    )
+    all_events = (
+        pl.concat([pauses, *_legacy_extras(frame, marked, events)])
+        .with_row_index("_order")
+        .sort("line_no", "_order")
+        .drop("_order")
+    )
     edges = _edges(frame)
-    stamps = _legacy_stamps(pl.concat([edges, events.select("line_no", "line")]).unique("line_no"))
-    return _finish(events, stamps, source, "legacy", collector, frame.height, parsed, hint, end_stamped=False)
+    stamps = _legacy_stamps(pl.concat([edges, all_events.select("line_no", "line")]).unique("line_no"))
+    return _finish(all_events, stamps, source, "legacy", collector, frame.height, parsed, hint)
+
+
+# Failure words inside a legacy pause record, and the marker event each one adds (at the record's header line).
+_LEGACY_MARKERS = (
+    ("(concurrent mode failure)", "Concurrent Mode Failure"),
+    ("(concurrent mode interrupted)", "Concurrent Mode Interrupted"),
+    ("(promotion failed", "Promotion Failed"),
+    ("(to-space exhausted)", "To-space exhausted"),
+    ("(to-space overflow)", "To-space exhausted"),
+)
+
+
+def _legacy_extras(frame: pl.DataFrame, marked: pl.DataFrame, heads: pl.DataFrame) -> list[pl.DataFrame]:
+    """Stopped-time lines, concurrent phases (end lines with a duration; aborts as markers), JDK 8 Shenandoah
+    pauses and failure markers of pause records."""
+    line = pl.col("line")
+    rules = LEGACY_RULES
+    parts: list[pl.DataFrame] = []
+    stopped = (
+        frame.filter(line.str.contains("Total time for which", literal=True))
+        .with_columns(s=line.str.extract(UNIFIED_RULES["stopped"].pattern, 1))
+        .filter(pl.col("s").is_not_null())
+    )
+    # an interleaved line holds the stamp of another record: keep only the stamp written right before the text (the
+    # costly search runs only on the few lines that do not start with it)
+    clean = line.str.contains(rf"^(?:{_DATE}: )?(?:\d+[.,]\d+: )?Total time for which")
+    stopped = pl.concat(
+        [
+            stopped.filter(clean),
+            stopped.filter(~clean).with_columns(
+                line=line.str.extract(rf"((?:{_DATE}: )?(?:\d+[.,]\d+: )?Total time for which.*)$", 1)
+            ),
+        ]
+    ).sort("line_no")
+    parts.append(_event_rows(stopped, gc_type=pl.lit("Application stopped"), pause_ms=_number(pl.col("s")) * 1e3))
+    # the anchored pattern first (fast); the unanchored one only for interleaved lines
+    candidates = frame.filter(line.str.contains("concurrent-", literal=True))
+    anchored = candidates.with_columns(m=line.str.extract_groups("^" + rules["concurrent"].pattern)).unnest("m")
+    missed = anchored.filter(pl.col("phase").is_null()).select("line_no", "line")
+    conc = pl.concat(
+        [
+            anchored.filter(pl.col("phase").is_not_null()),
+            missed.with_columns(m=line.str.extract_groups(rules["concurrent"].pattern)).unnest("m"),
+        ]
+    ).sort("line_no")
+    ended = conc.filter(pl.col("secs").is_not_null() | pl.col("wall").is_not_null())
+    parts.append(
+        _event_rows(
+            ended,
+            gc_type=pl.col("phase"),
+            pause_ms=_number(pl.coalesce(pl.col("secs"), pl.col("wall"))) * 1e3,
+        )
+    )
+    aborted = frame.filter(line.str.contains("concurrent-mark-abort", literal=True))
+    parts.append(_event_rows(aborted, gc_type=pl.lit("concurrent-mark-abort"), end_stamped=pl.lit(False)))
+    shen = (
+        frame.filter(line.str.contains("[Pause ", literal=True))
+        .with_columns(m=line.str.extract_groups(rules["shenandoah"].pattern))
+        .unnest("m")
+        .filter(pl.col("ms").is_not_null())
+    )
+    parts.append(
+        _event_rows(
+            shen,
+            gc_type=pl.col("kind"),
+            cause=pl.col("cause"),
+            is_full=pl.col("kind").str.starts_with("Pause Full"),
+            is_pause=pl.lit(True),
+            pause_ms=_number(pl.col("ms")),
+            heap_before_kb=_kb(pl.col("before")),
+            heap_after_kb=_kb(pl.col("after")),
+            heap_total_kb=_kb(pl.col("total")),
+        )
+    )
+    members = marked.filter(pl.col("in_event"))
+    any_marker = "|".join(re.escape(word) for word, _ in _LEGACY_MARKERS)
+    hits = members.filter(line.str.contains(any_marker)).select("record", "line")
+    if hits.height:
+        head_of = marked.filter(pl.col("is_head")).select("record", head_line_no="line_no", head_line="line")
+        for word, name in _LEGACY_MARKERS:
+            found = (
+                hits.filter(line.str.contains(word, literal=True))
+                .select("record")
+                .unique()
+                .join(head_of, on="record")
+                .join(heads.select("line_no", "gc_id"), left_on="head_line_no", right_on="line_no", how="left")
+                .select(line_no="head_line_no", line="head_line", gc_id="gc_id")
+            )
+            parts.append(_event_rows(found, gc_id=pl.col("gc_id"), gc_type=pl.lit(name), end_stamped=pl.lit(False)))
+    return parts
 
 
 def _legacy_collector(sample: pl.DataFrame) -> str:
@@ -605,34 +978,77 @@ def _finish(
     total: int,
     parsed: int,
     hint: dt.datetime | None,
-    *,
-    end_stamped: bool,
 ) -> GcParse:
-    """Place events and the log's bounds on the wall clock; build the GcParse."""
+    """Place events and the log's bounds on the wall clock; build the GcParse. ``events`` has ``_EVENT_COLUMNS``;
+    several events may share a line (a pause and its markers). An event whose ``end_stamped`` is true was stamped
+    when it ended (unified lines, stopped times, concurrent phase ends): its start is stamp - duration. An event
+    whose line has no stamp at all (JDK 8 stopped-time lines without -XX:+PrintGCTimeStamps) takes the start of the
+    event before it, as 'approximate'."""
     warnings: list[str] = []
-    ms = pl.col("pause_ms")
-    # Rows in file order: stamps of the edge lines and of every event; a drop in uptime starts a new JVM run.
-    timed = (
-        stamps.join(events.select("line_no", "pause_ms", is_event=pl.lit(True)), on="line_no", how="left")
-        .sort("line_no")
-        .with_columns(is_event=pl.col("is_event").fill_null(False))
+    # Stamped lines in file order: edge lines and event lines; a drop in uptime starts a new JVM run.
+    lines = (
+        stamps.sort("line_no")
         .with_columns(
             run=(pl.col("uptime") < pl.col("uptime").shift(1).forward_fill() - _RESTART_SLACK_S)
             .fill_null(False)
             .cum_sum(),
-            dur=pl.when(pl.col("is_event")).then(ms.fill_null(0.0)).otherwise(0.0),
-        )
-        .with_columns(
-            # event start and end, uptime and wall clock
-            up_lo=pl.col("uptime") - (pl.col("dur") / 1e3 if end_stamped else pl.lit(0.0)),
-            up_hi=pl.col("uptime") + (pl.lit(0.0) if end_stamped else pl.col("dur") / 1e3),
-            wall_lo=pl.col("ts") - _ms_duration(pl.col("dur")) if end_stamped else pl.col("ts"),
-            wall_hi=pl.col("ts") if end_stamped else pl.col("ts") + _ms_duration(pl.col("dur")),
             start_of_run=_ms_to_ts(
                 pl.col("ts").cast(pl.Int64) - (pl.col("uptime") * 1e3).round().cast(pl.Int64, strict=False)
             ),
         )
         .with_columns(jvm_start=pl.col("start_of_run").drop_nulls().first().over("run"))
+    )
+    edge_rows = lines.select(
+        "line_no",
+        "ts",
+        "uptime",
+        "run",
+        "jvm_start",
+        "offset",
+        dur=pl.lit(0.0),
+        end_stamped=pl.lit(False),
+        is_event=pl.lit(False),
+        _row=pl.lit(None, pl.UInt32),
+    )
+    event_rows = (
+        events.with_row_index("_row")
+        .select("_row", "line_no", "pause_ms", "end_stamped")
+        .join(lines.select("line_no", "ts", "uptime", "run", "jvm_start", "offset"), on="line_no", how="left")
+        .select(
+            "line_no",
+            "ts",
+            "uptime",
+            "run",
+            "jvm_start",
+            "offset",
+            dur=pl.col("pause_ms").fill_null(0.0),
+            end_stamped=pl.col("end_stamped").fill_null(False),
+            is_event=pl.lit(True),
+            _row="_row",
+        )
+    )
+    end = pl.col("end_stamped")
+    timed = (
+        pl.concat([edge_rows, event_rows])
+        .sort("line_no", "_row", nulls_last=False)
+        .with_columns(
+            run=pl.col("run").forward_fill().fill_null(0),
+            up_lo=pl.when(end).then(pl.col("uptime") - pl.col("dur") / 1e3).otherwise(pl.col("uptime")),
+            wall_lo=pl.when(end).then(pl.col("ts") - _ms_duration(pl.col("dur"))).otherwise(pl.col("ts")),
+            unstamped=pl.col("is_event") & pl.col("uptime").is_null() & pl.col("ts").is_null(),
+        )
+        .with_columns(jvm_start=pl.col("jvm_start").forward_fill().over("run"))
+        .with_columns(
+            # an unstamped event starts where the event before it started
+            up_lo=pl.when(pl.col("unstamped")).then(pl.col("up_lo").shift(1).forward_fill()).otherwise(pl.col("up_lo")),
+            wall_lo=pl.when(pl.col("unstamped"))
+            .then(pl.col("wall_lo").shift(1).forward_fill())
+            .otherwise(pl.col("wall_lo")),
+        )
+        .with_columns(
+            up_hi=pl.col("up_lo") + pl.col("dur") / 1e3,
+            wall_hi=pl.col("wall_lo") + _ms_duration(pl.col("dur")),
+        )
     )
     hint_ts = None if hint is None else _as_utc(hint)
     hint_expr = pl.lit(hint_ts, dtype=UTC_MS) if hint_ts is not None else pl.lit(None, dtype=UTC_MS)
@@ -640,25 +1056,26 @@ def _finish(
     timed = timed.with_columns(
         placed_lo=pl.coalesce(pl.col("wall_lo"), anchor + _s_duration(pl.col("up_lo"))),
         placed_hi=pl.coalesce(pl.col("wall_hi"), anchor + _s_duration(pl.col("up_hi"))),
-        quality=pl.when(pl.col("wall_lo").is_not_null())
+        quality=pl.when(pl.col("wall_lo").is_not_null() & ~pl.col("unstamped"))
         .then(pl.lit("exact"))
-        .when((anchor + _s_duration(pl.col("up_lo"))).is_not_null())
+        .when((anchor + _s_duration(pl.col("up_lo"))).is_not_null() | pl.col("wall_lo").is_not_null())
         .then(pl.lit("approximate"))
         .otherwise(pl.lit("missing")),
     )
 
     runs = int(timed.select(pl.col("run").max()).item() or 0) + 1 if timed.height else 1
     if runs > 1:
-        resets = timed.filter(pl.col("run").diff().fill_null(0) > 0).get_column("line_no").to_list()
+        resets = lines.filter(pl.col("run").diff().fill_null(0) > 0).get_column("line_no").to_list()
         warnings.append(
             f"{source}: JVM uptime resets at line(s) {', '.join(map(str, resets[:5]))}: {runs} JVM runs in one file"
         )
 
     placed = timed.filter(pl.col("is_event")).select(
-        "line_no", ts=pl.col("placed_lo"), uptime_s=pl.col("up_lo"), ts_quality=pl.col("quality")
+        "_row", ts=pl.col("placed_lo"), uptime_s=pl.col("up_lo"), ts_quality=pl.col("quality")
     )
     out = (
-        events.join(placed, on="line_no", how="left")
+        events.with_row_index("_row")
+        .join(placed, on="_row", how="left")
         .with_columns(
             source=pl.lit(source),
             line=pl.col("line_no"),
@@ -666,10 +1083,10 @@ def _finish(
             ts_quality=pl.col("ts_quality").fill_null("missing"),
             text=pl.col("line").str.slice(0, TEXT_CAP),
         )
-        .sort("line_no")
+        .sort("line_no", "_row")
         .select([pl.col(name).cast(dtype) for name, dtype in GC_EVENTS_SCHEMA.items()])
     )
-    open_pauses = out.filter(pl.col("pause_ms").is_null())
+    open_pauses = out.filter(pl.col("pause_ms").is_null() & pl.col("is_pause"))
     if open_pauses.height:
         last = open_pauses.row(open_pauses.height - 1, named=True)
         warnings.append(
@@ -688,6 +1105,7 @@ def _finish(
         jvm_start=pl.col("jvm_start").drop_nulls().first(),
     ).row(0, named=True)
     per_run = timed.group_by("run").agg(span=pl.col("up_hi").max() - pl.col("up_lo").min())
+    uptimes = timed.select(lo=pl.col("up_lo").min(), hi=pl.col("up_hi").max()).row(0, named=True)
     span_s: float | None = per_run.select(pl.col("span").sum()).item() if per_run.height else None
     if not span_s:
         span_s = None
@@ -707,6 +1125,8 @@ def _finish(
         last_ts=bounds["last"],
         warnings=tuple(warnings),
         span_s=span_s,
+        first_uptime_s=uptimes["lo"],
+        last_uptime_s=uptimes["hi"],
     )
 
 

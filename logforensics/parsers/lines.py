@@ -1,13 +1,20 @@
 """Read a file's lines into a polars frame, byte-safely, keeping line numbers.
 
-Invalid UTF-8 becomes U+FFFD, CRLF and a BOM are stripped, empty lines come back as empty strings, NUL bytes and
-very long lines are ordinary data. polars reads the lines as a one-column CSV whose separator is a byte that does
-not occur in the file; when it does occur polars raises (it never truncates), and we retry with another byte.
+Only LF ends a line, so that line numbers are those of ``grep -n`` and ``sed -n``: a CR before LF is stripped (CRLF),
+a lone CR stays inside its line as data (JVM logs never end lines with a lone CR; progress bars in ``.out`` files
+redraw with it). A UTF-8 BOM is stripped, empty lines come back as empty strings, NUL bytes are ordinary data, invalid
+UTF-8 (a log in GBK or Latin-1) becomes U+FFFD. A line longer than ``MAX_LINE_BYTES`` keeps its first
+``MAX_LINE_BYTES`` bytes. Each of these is said in ``Lines.warnings`` (words that do not depend on where a chunk of
+the file starts, so that the warnings of a file read in chunks can be deduplicated).
+
+polars reads the lines as a one-column CSV whose separator is a byte that does not occur in the file; when it does
+occur polars raises (it never truncates), and we retry with another byte.
 """
 
 from __future__ import annotations
 
 import io
+import re
 from dataclasses import dataclass
 
 import polars as pl
@@ -16,11 +23,32 @@ from logforensics.errors import InputError
 
 LINES_SCHEMA: dict[str, pl.DataType] = {"line_no": pl.Int64(), "line": pl.String()}
 
+MAX_LINE_BYTES = 64 << 20
+"""Bytes kept of one line; the rest of a longer line is dropped with a warning (a bomb of zeros has no line end)."""
+
 # Content that polars' CSV reader takes for a compressed stream (gzip, zlib, zstd) and inflates on its own.
 _COMPRESSION_MAGIC = (b"\x1f\x8b", b"\x78\x01", b"\x78\x5e", b"\x78\x9c", b"\x78\xda", b"\x28\xb5\x2f\xfd")
 
 # Control bytes that real logs practically never contain, tried in order as the CSV separator.
 _SEPARATORS = ("\x1f", "\x1e", "\x1d", "\x1c", "\x01", "\x02", "\x03", "\x04", "\x05", "\x06", "\x07")
+
+_LONE_CR = re.compile(rb"\r[^\n]")
+_REPLACEMENT = "\ufffd"
+
+INVALID_UTF8 = (
+    "bytes that are not valid UTF-8 (a legacy encoding such as GBK or Latin-1?) were read as U+FFFD; the rest of "
+    "each line is intact"
+)
+NUL_BYTES = "holds NUL bytes (kept as data: a crash or a preallocated file leaves runs of them)"
+LONE_CR = (
+    "holds carriage returns (CR) that are not followed by LF: only LF ends a line, so each CR stays inside its line"
+)
+NO_FINAL_EOL = "the last line has no line end: the file stops mid-line (cut short, or still being written)"
+BINARY_SPLIT = "binary content: lines split without the CSV reader"
+
+
+def long_line(limit: int) -> str:
+    return f"a line longer than {limit} bytes was cut to its first {limit} bytes; the rest of that line was not read"
 
 
 @dataclass(frozen=True)
@@ -37,13 +65,16 @@ def read_lines(data: bytes, name: str) -> Lines:
     warnings: list[str] = []
     if data.startswith(b"\xef\xbb\xbf"):
         data = data[3:]
+    data, cut = cap_lines(data, MAX_LINE_BYTES)
+    if cut:
+        warnings.append(long_line(MAX_LINE_BYTES))
     separator = next((s for s in _SEPARATORS if s.encode() not in data), None)
     if separator is not None and not data.startswith(_COMPRESSION_MAGIC):
         frame = _read_with(data, separator, name)
     else:
         # Every candidate byte occurs (a binary file), or the bytes start like a compressed stream, which polars'
         # CSV reader would try to inflate: split without it.
-        warnings.append("binary content: lines split without the CSV reader")
+        warnings.append(BINARY_SPLIT)
         text = data.decode("utf-8", errors="replace")
         frame = pl.DataFrame({"line": text.split("\n")}, schema={"line": pl.String()})
         if text.endswith("\n"):
@@ -51,7 +82,54 @@ def read_lines(data: bytes, name: str) -> Lines:
         frame = frame.with_columns(pl.col("line").str.strip_suffix("\r"))
     frame = frame.with_columns(pl.col("line").fill_null("")).with_row_index("line_no", offset=1)
     frame = frame.with_columns(pl.col("line_no").cast(pl.Int64)).select(list(LINES_SCHEMA))
+    warnings.extend(_oddities(data, frame))
     return Lines(frame, tuple(warnings))
+
+
+def _oddities(data: bytes, frame: pl.DataFrame) -> list[str]:
+    """What the reader changed or what the bytes say about the file, besides splitting it."""
+    said: list[str] = []
+    line = pl.col("line")
+    if frame.height and frame.select(line.str.contains(_REPLACEMENT, literal=True).any()).item():
+        replaced = frame.select(line.str.count_matches(_REPLACEMENT, literal=True).sum()).item()
+        if replaced > data.count(_REPLACEMENT.encode()):  # more than the U+FFFD the file itself holds
+            said.append(INVALID_UTF8)
+    if b"\0" in data:
+        said.append(NUL_BYTES)
+    if b"\r" in data and _LONE_CR.search(data) is not None:
+        said.append(LONE_CR)
+    if not data.endswith(b"\n"):
+        said.append(NO_FINAL_EOL)
+    return said
+
+
+def cap_lines(data: bytes, limit: int) -> tuple[bytes, int]:
+    """``data`` with every line longer than ``limit`` bytes cut to its first ``limit`` bytes, and how many were cut.
+
+    Cheap for ordinary data: it looks for the last LF in windows of ``limit`` bytes (memrchr), not line by line."""
+    if len(data) <= limit:
+        return data, 0
+    pieces: list[bytes | memoryview] = []
+    view = memoryview(data)
+    start = 0  # of the line being looked at
+    kept = 0  # data[kept:start] is copied as is
+    cut = 0
+    while len(data) - start > limit:
+        newline = data.rfind(b"\n", start, start + limit + 1)
+        if newline >= 0:
+            start = newline + 1
+            continue
+        pieces.append(view[kept : start + limit])
+        cut += 1
+        end = data.find(b"\n", start + limit)
+        if end < 0:
+            kept = start = len(data)
+            break
+        kept = start = end  # the LF that ends the long line is kept
+    if not cut:
+        return data, 0
+    pieces.append(view[kept:])
+    return b"".join(pieces), cut
 
 
 def _read_with(data: bytes, separator: str, name: str) -> pl.DataFrame:

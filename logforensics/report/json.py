@@ -1,6 +1,8 @@
 """The JSON report: one document, ``schema_version`` 1, stable key order.
 
 Later versions may add fields, never rename these. Timestamps are ISO 8601 in UTC with milliseconds and a ``Z``.
+Added after the first version (issue 6), at the end of the document: ``exceptions``, ``checkpoints``, ``metrics``,
+``data_quality``: the numbers the HTML report's sections show, uncapped.
 """
 
 from __future__ import annotations
@@ -13,8 +15,11 @@ from typing import Any
 import polars as pl
 
 import logforensics
-from logforensics.model import Analysis, Evidence, Finding, GcSummary, SourceStats
+from logforensics.model import Analysis, Evidence, ExceptionGroup, Finding, GcSummary, SourceStats
+from logforensics.report.checkpoints import checkpoint_table, job_summary
+from logforensics.report.metrics import metrics_summary
 from logforensics.report.output import write_atomic
+from logforensics.report.quality import skew_table
 
 SCHEMA_VERSION = 1
 
@@ -87,6 +92,90 @@ def _gc(g: GcSummary) -> dict[str, Any]:
     }
 
 
+def _exception(group: ExceptionGroup) -> dict[str, Any]:
+    return {
+        "signature": group.signature,
+        "exception": group.exception,
+        "root_cause": group.root_cause,
+        "count": group.count,
+        "first_ts": iso(group.first_ts),
+        "last_ts": iso(group.last_ts),
+        "example_source": group.example_source,
+        "example_line": group.example_line,
+        "benign": group.benign,
+    }
+
+
+def _rounded(value: float | None) -> float | None:
+    return None if value is None else round(value, 3)
+
+
+def _checkpoints(events: pl.DataFrame) -> dict[str, Any]:
+    table = checkpoint_table(events)
+    jobs = [
+        {
+            "job_id": row["job_id"],
+            "triggered": row["triggered"],
+            "completed": row["completed"],
+            "failed": row["failed"],
+            "no_outcome": row["no_outcome"],
+            "duration_ms_median": _rounded(row["duration_ms_median"]),
+            "duration_ms_max": _rounded(row["duration_ms_max"]),
+            "size_bytes_last": row["size_bytes_last"],
+            "size_bytes_max": row["size_bytes_max"],
+            "first_failure_ts": iso(row["first_failure_ts"]),
+        }
+        for row in job_summary(table).iter_rows(named=True)
+    ]
+    failed = [
+        {
+            "job_id": row["job_id"],
+            "checkpoint_id": row["checkpoint_id"],
+            "outcome": row["outcome"],
+            "triggered_ts": iso(row["triggered_ts"]),
+            "failed_ts": iso(row["failed_ts"]),
+            "source": row["source"],
+            "line": row["line"],
+        }
+        for row in table.filter(pl.col("status") == "failed").iter_rows(named=True)
+    ]
+    return {"jobs": jobs, "failed": failed}
+
+
+def _metrics(metrics: pl.DataFrame) -> list[dict[str, Any]]:
+    return [
+        {
+            "panel": row["panel"],
+            "series": row["series"],
+            "samples": row["samples"],
+            "peak": _rounded(row["peak"]),
+            "peak_ts": iso(row["peak_ts"]),
+            "last": _rounded(row["last"]),
+        }
+        for row in metrics_summary(metrics).iter_rows(named=True)
+    ]
+
+
+def _data_quality(events: pl.DataFrame) -> dict[str, Any]:
+    gaps = events.filter(pl.col("kind") == "tm_log_gap", pl.col("value").is_not_null())
+    return {
+        "time_gaps": {
+            "count": gaps.height,
+            "longest_s": _rounded(gaps["value"].max()) if gaps.height else None,  # type: ignore[arg-type]
+        },
+        "clock_skew": [
+            {
+                "tm_id": row["tm_id"],
+                "source": row["source"],
+                "pairs": row["pairs"],
+                "smallest_ms": row["smallest_ms"],
+                "median_ms": row["median_ms"],
+            }
+            for row in skew_table(events).iter_rows(named=True)
+        ],
+    }
+
+
 def to_document(analysis: Analysis) -> dict[str, Any]:
     counts = analysis.events.group_by("kind").agg(pl.len()).sort("kind")
     incident = analysis.incident
@@ -106,6 +195,10 @@ def to_document(analysis: Analysis) -> dict[str, Any]:
         "gc": [_gc(g) for g in analysis.gc],
         "catalogue_version": analysis.catalogue_version,
         "generated_at": iso(analysis.generated_at),
+        "exceptions": [_exception(group) for group in analysis.exceptions],
+        "checkpoints": _checkpoints(analysis.events),
+        "metrics": _metrics(analysis.metrics),
+        "data_quality": _data_quality(analysis.events),
     }
 
 

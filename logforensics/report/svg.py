@@ -97,7 +97,7 @@ def _epoch_ms(moment: dt.datetime) -> int:
     return int(utc.timestamp() * 1000)
 
 
-def _from_epoch_ms(epoch_ms: int) -> dt.datetime:
+def from_epoch_ms(epoch_ms: int) -> dt.datetime:
     return dt.datetime.fromtimestamp(epoch_ms / 1000, tz=dt.UTC)
 
 
@@ -167,8 +167,8 @@ def time_ticks(window: TimeWindow, plot: PlotArea, max_ticks: int = 8) -> tuple[
     step = next((s for s in _TICK_STEPS_MS if window.span_ms / s <= max_ticks), 0)
     if step == 0:
         step = math.ceil(window.span_ms / max_ticks / _DAY_MS) * _DAY_MS
-    first_day = _from_epoch_ms(window.start_ms).date()
-    multi_day = _from_epoch_ms(window.end_ms).date() != first_day
+    first_day = from_epoch_ms(window.start_ms).date()
+    multi_day = from_epoch_ms(window.end_ms).date() != first_day
     if step >= _DAY_MS:
         pattern = "%Y-%m-%d"
     elif multi_day:
@@ -181,13 +181,13 @@ def time_ticks(window: TimeWindow, plot: PlotArea, max_ticks: int = 8) -> tuple[
     moment = -(-window.start_ms // step) * step
     while moment <= window.end_ms:
         x = plot.x_of(window, moment)
-        ticks.append(Tick(x, f"{_from_epoch_ms(moment):{pattern}}", x))
+        ticks.append(Tick(x, f"{from_epoch_ms(moment):{pattern}}", x))
         moment += step
     return tuple(ticks)
 
 
 def axis_caption(window: TimeWindow) -> str:
-    start, end = _from_epoch_ms(window.start_ms), _from_epoch_ms(window.end_ms)
+    start, end = from_epoch_ms(window.start_ms), from_epoch_ms(window.end_ms)
     if start.date() == end.date():
         return f"time (UTC), {start:%Y-%m-%d}"
     return f"time (UTC), {start:%Y-%m-%d} to {end:%Y-%m-%d}"
@@ -214,13 +214,13 @@ def value_ticks(
     ticks = []
     value = 0.0
     while value <= top + step / 1000:
-        y = _y_of(plot, value, top)
+        y = y_of(plot, value, top)
         ticks.append(Tick(y, label(value), y + 4))
         value += step
     return top, tuple(ticks)
 
 
-def _y_of(plot: PlotArea, value: float, top: float) -> float:
+def y_of(plot: PlotArea, value: float, top: float) -> float:
     return round(plot.bottom - value * (plot.bottom - plot.top) / top, 1)
 
 
@@ -548,7 +548,7 @@ def timeline_chart(
         legend=tuple(legend),
         description=(
             f"{classified.height:,} events on {len(lane_keys)} lanes between "
-            f"{format_ts(_from_epoch_ms(window.start_ms))} and {format_ts(_from_epoch_ms(window.end_ms))}; "
+            f"{format_ts(from_epoch_ms(window.start_ms))} and {format_ts(from_epoch_ms(window.end_ms))}; "
             f"{len(markers):,} markers, each linking to its event in the table below."
         ),
     )
@@ -628,7 +628,7 @@ def _chosen_sources(frame: pl.DataFrame) -> tuple[list[str], str]:
     return chosen, note
 
 
-def _series_legend(plot: PlotArea, labels: Sequence[tuple[str, str]], y: float) -> tuple[LegendItem, ...]:
+def series_legend(plot: PlotArea, labels: Sequence[tuple[str, str]], y: float) -> tuple[LegendItem, ...]:
     items = []
     x = plot.left
     for label, color in labels:
@@ -642,10 +642,16 @@ def _window_of(frame: pl.DataFrame) -> TimeWindow | None:
     return TimeWindow.covering(bounds[0], bounds[1])
 
 
-def gc_pause_chart(gc_events: pl.DataFrame, *, incident: TimeWindow | None = None) -> XYChart | None:
-    """Stop-the-world pauses over time per GC log (min-max bar per 2-pixel bucket), full GCs as dots."""
+def gc_pause_chart(
+    gc_events: pl.DataFrame, *, incident: TimeWindow | None = None, window: TimeWindow | None = None
+) -> XYChart | None:
+    """Stop-the-world pauses over time per GC log (min-max bar per 2-pixel bucket), full GCs as dots.
+
+    ``window``: the time axis shared with the other charts of the report (default: the pauses' own span)."""
     pauses = gc_events.filter(pl.col("ts").is_not_null(), pl.col("is_pause"), pl.col("pause_ms").is_not_null())
-    window = _window_of(pauses)
+    if pauses.is_empty():
+        return None
+    window = window or _window_of(pauses)
     if window is None:
         return None
     chosen, note = _chosen_sources(pauses)
@@ -670,8 +676,8 @@ def gc_pause_chart(gc_events: pl.DataFrame, *, incident: TimeWindow | None = Non
         for x, low, high in rows.select("x", "low", "high").iter_rows():
             y_high, y_low = scale.y(high), scale.y(low)
             segments.append(f"M{x},{y_low if y_low - y_high >= 1.5 else y_high + 1.5}V{y_high}")
-        series.append(Series(_short_source(source), source, color, "".join(segments), 2.0, "none", "butt"))
-        labels.append((_short_source(source), color))
+        series.append(Series(short_source(source), source, color, "".join(segments), 2.0, "none", "butt"))
+        labels.append((short_source(source), color))
 
     full = (
         pauses.filter(pl.col("is_full").fill_null(False))
@@ -711,7 +717,7 @@ def gc_pause_chart(gc_events: pl.DataFrame, *, incident: TimeWindow | None = Non
         band=incident_band(window, plot, incident),
         series=tuple(series),
         dots=tuple(dots),
-        legend=_series_legend(plot, labels, plot.bottom + 62),
+        legend=series_legend(plot, labels, plot.bottom + 62),
         description=(
             f"{pauses.height:,} stop-the-world pauses of {len(chosen)} GC log(s), longest {_format_ms(max_pause)}, "
             "on a log scale; each bar spans the shortest to the longest pause of its instant, full GCs are red dots."
@@ -720,10 +726,14 @@ def gc_pause_chart(gc_events: pl.DataFrame, *, incident: TimeWindow | None = Non
     )
 
 
-def gc_heap_chart(gc_events: pl.DataFrame, *, incident: TimeWindow | None = None) -> XYChart | None:
+def gc_heap_chart(
+    gc_events: pl.DataFrame, *, incident: TimeWindow | None = None, window: TimeWindow | None = None
+) -> XYChart | None:
     """Heap occupancy after each GC per GC log (min/max per 2-pixel bucket), committed heap dashed."""
     heap = gc_events.filter(pl.col("ts").is_not_null(), pl.col("heap_after_kb").is_not_null())
-    window = _window_of(heap)
+    if heap.is_empty():
+        return None
+    window = window or _window_of(heap)
     if window is None:
         return None
     chosen, note = _chosen_sources(heap)
@@ -744,7 +754,7 @@ def gc_heap_chart(gc_events: pl.DataFrame, *, incident: TimeWindow | None = None
     )
     max_kb = float(per_bucket.select(pl.max_horizontal(pl.col("high").max(), pl.col("committed").max())).item() or 0.0)
     unit, divisor = ("GiB", 1024.0 * 1024.0) if max_kb >= 4 * 1024 * 1024 else ("MiB", 1024.0)
-    top, y_ticks = value_ticks(max_kb / divisor, plot, lambda value: _format_number(value) + " " + unit)
+    top, y_ticks = value_ticks(max_kb / divisor, plot, lambda value: format_number(value) + " " + unit)
     series = []
     labels = []
     for index, source in enumerate(chosen):
@@ -753,10 +763,10 @@ def gc_heap_chart(gc_events: pl.DataFrame, *, incident: TimeWindow | None = None
         used = []
         committed = []
         for x, low, high, total in rows.select("x", "low", "high", "committed").iter_rows():
-            used.append(f"{x},{_y_of(plot, low / divisor, top)}L{x},{_y_of(plot, high / divisor, top)}")
+            used.append(f"{x},{y_of(plot, low / divisor, top)}L{x},{y_of(plot, high / divisor, top)}")
             if total is not None:
-                committed.append(f"{x},{_y_of(plot, total / divisor, top)}")
-        label = _short_source(source)
+                committed.append(f"{x},{y_of(plot, total / divisor, top)}")
+        label = short_source(source)
         series.append(Series(label, f"{source}: heap after GC", color, "M" + "L".join(used), 1.5, "none", "round"))
         if committed:
             series.append(
@@ -775,7 +785,7 @@ def gc_heap_chart(gc_events: pl.DataFrame, *, incident: TimeWindow | None = None
         band=incident_band(window, plot, incident),
         series=tuple(series),
         dots=(),
-        legend=_series_legend(plot, labels, plot.bottom + 62),
+        legend=series_legend(plot, labels, plot.bottom + 62),
         description=(
             f"Heap occupancy after {heap.height:,} collections of {len(chosen)} GC log(s) (solid), "
             "and the committed heap (dashed). A floor that keeps rising means live data grows."
@@ -812,11 +822,11 @@ class _LogScale:
         )
 
 
-def _short_source(source: str) -> str:
+def short_source(source: str) -> str:
     return shorten_middle("/".join(source.split("/")[-2:]), 40)
 
 
-def _format_number(value: float) -> str:
+def format_number(value: float) -> str:
     return f"{value:,.0f}" if value == int(value) else f"{value:,.1f}"
 
 
@@ -824,5 +834,5 @@ def _format_ms(value: float) -> str:
     if 0 < value < 1:
         return f"{value:g} ms"
     if value >= 1000:
-        return f"{_format_number(round(value / 1000, 1))} s"
-    return f"{_format_number(value)} ms"
+        return f"{format_number(round(value / 1000, 1))} s"
+    return f"{format_number(value)} ms"

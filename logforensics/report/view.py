@@ -18,15 +18,32 @@ import polars as pl
 from markupsafe import Markup
 
 import logforensics
-from logforensics.model import KEY_COLUMNS, Analysis, Evidence, Finding, FindingKind, Remediation, SourceStats
+from logforensics.model import KEY_COLUMNS, Analysis, Evidence, Finding, FindingKind, Remediation, SourceKind
 from logforensics.report import svg
+from logforensics.report.checkpoints import CHECKPOINT_ROWS_CAP, CheckpointsView, build_checkpoints
+from logforensics.report.exceptions import (
+    EXCEPTION_GROUPS_CAP,
+    EXCEPTION_TRACE_CAP,
+    ExceptionsView,
+    build_exceptions,
+)
+from logforensics.report.formatting import capped, format_duration, format_ms, format_pct, level, plural, span
+from logforensics.report.linechart import MAX_LINES
+from logforensics.report.metrics import MetricsView, build_metrics
+from logforensics.report.quality import GAPS_CAP, QualityView, build_quality
 from logforensics.report.svg import format_ts, natural_key, shorten
 from logforensics.resources import templates_dir
+
+__all__ = ["VIEW_FIELDS", "ReportView", "build_view", "format_duration", "format_ms", "format_pct"]
 
 EVENTS_TABLE_CAP = 500
 """Timeline rows shown at most. Every event a chart marker links to is among them (svg.MAX_MARKERS is lower)."""
 EVIDENCE_TEXT_CAP = 4000
 """Characters of one evidence line shown; the rest is counted, not printed (a 1 MB line must not bloat the page)."""
+EVIDENCE_ROWS_CAP = 25
+"""Evidence lines shown per finding, in the order the finding gives them; the JSON report holds them all."""
+CONTEXT_LINE_CAP = 500
+"""Characters of one context line (the lines around an evidence line) shown."""
 EVENT_TEXT_CAP = 500
 """Characters of an event's text in the timeline table."""
 AFFECTED_CAP = 12
@@ -44,49 +61,6 @@ _SLUG_JUNK = re.compile(r"[^a-z0-9]+")
 _PARAGRAPH_BREAK = re.compile(r"\n[ \t]*\n")
 
 
-# --- formatting -------------------------------------------------------------------------------------------------------
-
-
-def format_duration(seconds: float) -> str:
-    """``850 ms``, ``12.3 s``, ``4 min 05 s``, ``2 h 03 min``, ``3 d 4 h``."""
-    if seconds < 1:
-        return f"{seconds * 1000:.0f} ms"
-    if seconds < 60:
-        return f"{seconds:.1f} s"
-    minutes, secs = divmod(round(seconds), 60)
-    if minutes < 60:
-        return f"{minutes} min {secs:02d} s"
-    hours, minutes = divmod(minutes, 60)
-    if hours < 48:
-        return f"{hours} h {minutes:02d} min"
-    days, hours = divmod(hours, 24)
-    return f"{days} d {hours} h"
-
-
-def format_ms(value: float) -> str:
-    return format_duration(value / 1000)
-
-
-def format_pct(share: float) -> str:
-    """A 0..1 share as a whole percentage."""
-    return f"{share:.0%}"
-
-
-def _span(first: dt.datetime | None, last: dt.datetime | None) -> str:
-    if first is None or last is None or first == last:
-        return ""
-    return format_duration((last - first).total_seconds())
-
-
-def _plural(count: int, noun: str) -> str:
-    return f"{count:,} {noun}" + ("" if count == 1 else "s")
-
-
-def _share(share: float) -> str:
-    """A 0..1 share with one decimal, never rounded down to a misleading 0.0%."""
-    return "<0.1%" if 0 < share < 0.001 else f"{share:.1%}"
-
-
 def _slug(text: str) -> str:
     return _SLUG_JUNK.sub("-", text.lower()).strip("-") or "x"
 
@@ -94,13 +68,6 @@ def _slug(text: str) -> str:
 def _paragraphs(text: str) -> tuple[str, ...]:
     """Blank-line separated paragraphs, each unwrapped (rule texts are hard-wrapped in their TOML files)."""
     return tuple(" ".join(part.split()) for part in _PARAGRAPH_BREAK.split(text) if part.strip())
-
-
-def _capped(text: str, limit: int) -> tuple[str, str]:
-    """The text cut to ``limit`` characters and a note saying how much was left out ("" when nothing was)."""
-    if len(text) <= limit:
-        return text, ""
-    return text[:limit], f"… {len(text) - limit:,} more characters not shown"
 
 
 # --- anchors ----------------------------------------------------------------------------------------------------------
@@ -183,6 +150,9 @@ class EvidenceRow:
     text: str
     text_note: str
     """Empty, or how much of a very long line is not shown."""
+    context_before: tuple[str, ...]
+    """The log lines just before this one, when the analysis kept them (else empty)."""
+    context_after: tuple[str, ...]
 
 
 @dataclass(frozen=True)
@@ -206,6 +176,8 @@ class FindingView:
     keys: tuple[KeyValue, ...]
     why: str
     evidence: tuple[EvidenceRow, ...]
+    evidence_note: str
+    """Empty, or how many evidence lines are not shown (EVIDENCE_ROWS_CAP)."""
     diagnosis: tuple[str, ...]
     """Plain-text paragraphs (markdown is shown as written, never rendered)."""
     remediation: tuple[RemedyView, ...]
@@ -261,6 +233,9 @@ class VerdictView:
     remedy: RemedyView | None
     first_sign: EvidenceRow | None
     missing: tuple[str, ...]
+    """What is missing that would raise confidence: the findings' own words, then gaps in the inputs."""
+    missing_note: str
+    """Said instead when nothing is known to be missing."""
     seen: tuple[str, ...]
     context: tuple[KeyValue, ...]
     """Flink version, deployment, time zone."""
@@ -318,50 +293,50 @@ class GcView:
 
 
 @dataclass(frozen=True)
-class SourceRow:
+class InputFile:
     path: str
     kind: str
-    layout: str
-    lines: str
-    records: str
-    unparsed: str
-    unparsed_class: str
-    first_ts: str
-    last_ts: str
-    tz: str
-    status: str
-    """``analysed``, or why the file was skipped."""
-    skipped: bool
-    warnings: tuple[str, ...]
+    sha256: str
+    """The hash of the file's bytes, or ``not recorded``."""
 
 
 @dataclass(frozen=True)
-class FooterView:
+class ProvenanceView:
     tool_version: str
     catalogue_version: str
     generated_at: str
     command: str
     root: str
     inputs: tuple[str, ...]
+    """The paths given on the command line."""
+    files: tuple[InputFile, ...]
+    hashes_note: str
+    """Empty, or why the hashes are not shown."""
+    caps: tuple[str, ...]
+    """Every cap this page applies, stated, so a reader knows what is left out."""
 
 
 @dataclass(frozen=True)
 class ReportView:
     """Everything report.html.j2 prints. Its fields are the template's top-level names, nothing else."""
 
-    page_title: str = field(metadata={"doc": "The <title> and the page heading."})
+    page_title: str = field(metadata={"doc": "The <title>: the post-mortem and its root cause."})
+    heading: str = field(metadata={"doc": "The page heading: the post-mortem and the incident's folder name."})
     css: Markup = field(metadata={"doc": "report.css, inlined in <style>; ours, not log text, with '</' escaped."})
     script_enabled: bool = field(metadata={"doc": "Whether the optional inline JavaScript (table filter) is included."})
     page_data: Mapping[str, object] = field(
         metadata={"doc": "Summary data for the script, embedded as JSON (printed with tojson, which escapes it)."}
     )
-    verdict: VerdictView = field(metadata={"doc": "Section 1: the verdict."})
+    verdict: VerdictView = field(metadata={"doc": "Section 1: the verdict, all of it in the first screen."})
     chain: ChainView = field(metadata={"doc": "Section 2: the causal chain."})
-    findings: tuple[FindingView, ...] = field(metadata={"doc": "Section 3: every finding, root causes first."})
-    timeline: TimelineView = field(metadata={"doc": "Section 4: the timeline chart and the events table."})
+    timeline: TimelineView = field(metadata={"doc": "Section 3: the timeline chart and the events table."})
+    findings: tuple[FindingView, ...] = field(metadata={"doc": "Section 4: every finding, root causes first."})
     gc: GcView = field(metadata={"doc": "Section 5: GC summaries and charts."})
-    sources: tuple[SourceRow, ...] = field(metadata={"doc": "Section 6: every input file and how much was understood."})
-    footer: FooterView = field(metadata={"doc": "Section 7: versions, generation time and command."})
+    metrics: MetricsView = field(metadata={"doc": "Section 5 (cont.): metrics charts per TaskManager."})
+    exceptions: ExceptionsView = field(metadata={"doc": "Section 6: exception traces grouped by signature."})
+    checkpoints: CheckpointsView = field(metadata={"doc": "Section 7: checkpoints per job, table and chart."})
+    quality: QualityView = field(metadata={"doc": "Section 8: sources, time zone, silences, clock skew."})
+    provenance: ProvenanceView = field(metadata={"doc": "Section 9: versions, command, input hashes, caps."})
 
     def to_context(self) -> dict[str, object]:
         """The template's context: one entry per field, nested records left as objects."""
@@ -399,13 +374,17 @@ def _keys(keys: Mapping[str, str]) -> tuple[KeyValue, ...]:
     return tuple(KeyValue(k, keys[k]) for k in sorted(keys, key=lambda k: (order.get(k, len(order)), k)))
 
 
+def _context(lines: tuple[str, ...]) -> tuple[str, ...]:
+    return tuple(shorten(line, CONTEXT_LINE_CAP) for line in lines)
+
+
 def _evidence_rows(
     finding_anchor: str, evidence: Iterable[Evidence], anchors: _Anchors, in_table: set[str]
 ) -> tuple[EvidenceRow, ...]:
     rows = []
-    for item in evidence:
+    for item in list(evidence)[:EVIDENCE_ROWS_CAP]:
         event_anchor = anchors.event(item.source, item.line)
-        text, note = _capped(item.text, EVIDENCE_TEXT_CAP)
+        text, note = capped(item.text, EVIDENCE_TEXT_CAP)
         rows.append(
             EvidenceRow(
                 anchor=anchors.claim(f"{finding_anchor}-{event_anchor}"),
@@ -415,6 +394,8 @@ def _evidence_rows(
                 signal=item.signal,
                 text=text,
                 text_note=note,
+                context_before=_context(item.context_before),
+                context_after=_context(item.context_after),
             )
         )
     return tuple(rows)
@@ -434,12 +415,17 @@ def _finding_view(
         confidence=format_pct(finding.confidence),
         first_seen=format_ts(finding.first_ts),
         last_seen=format_ts(finding.last_ts),
-        span=_span(finding.first_ts, finding.last_ts),
+        span=span(finding.first_ts, finding.last_ts),
         count="once" if finding.count == 1 else f"{finding.count:,} times",
         summary=finding.summary,
         keys=_keys(finding.keys),
         why=finding.why,
         evidence=evidence,
+        evidence_note=(
+            f"Showing {EVIDENCE_ROWS_CAP} of {len(finding.evidence):,} evidence lines; the JSON report holds them all."
+            if len(finding.evidence) > EVIDENCE_ROWS_CAP
+            else ""
+        ),
         diagnosis=_paragraphs(finding.diagnosis),
         remediation=tuple(_remedy(r) for r in finding.remediation),
         references=tuple(Link(ref, ref if ref.startswith("https://") else None) for ref in finding.references),
@@ -527,7 +513,18 @@ def _affected(ranked: list[Finding], events: pl.DataFrame) -> tuple[tuple[str, .
     if not tms:  # the findings name no TaskManager: fall back to those the incident window's events name
         tms += sorted(events["tm_id"].drop_nulls().unique().to_list(), key=natural_key)
 
-    jobs = [f"{names[i]} ({i})" if i in names else i for i in dict.fromkeys(job_ids)]
+    # A job submitted again gets a new id under the same name: name it once, with its first id and how many more.
+    ids_of_name: dict[str, list[str]] = {}
+    jobs = []
+    for job_id in dict.fromkeys(job_ids):
+        if job_id not in names:
+            jobs.append(job_id)
+        elif names[job_id] not in ids_of_name:
+            ids_of_name[names[job_id]] = [job_id]
+            jobs.append(names[job_id])
+        else:
+            ids_of_name[names[job_id]].append(job_id)
+    jobs = [_job_label(job, ids_of_name.get(job, [])) for job in jobs]
     jobs += [name for name in dict.fromkeys(names_without_id) if name not in names.values()]
     unique_tms = list(dict.fromkeys(tms))
     extra = []
@@ -537,6 +534,15 @@ def _affected(ranked: list[Finding], events: pl.DataFrame) -> tuple[tuple[str, .
         extra.append(f"{len(unique_tms) - AFFECTED_CAP:,} more TaskManagers")
     note = ("and " + " and ".join(extra) + " in the timeline") if extra else ""
     return tuple(jobs[:AFFECTED_CAP]), tuple(unique_tms[:AFFECTED_CAP]), note
+
+
+def _job_label(name: str, ids: list[str]) -> str:
+    """``name (id)``; a name with several ids (resubmissions) says how many more; an id alone stays as it is."""
+    if not ids:
+        return name
+    if len(ids) == 1:
+        return f"{name} ({ids[0]})"
+    return f"{name} ({ids[0]} and {len(ids) - 1:,} more ids: resubmitted)"
 
 
 def _verdict(
@@ -551,7 +557,7 @@ def _verdict(
     if bounds is None:
         window_text, duration = "unknown", ""
     else:
-        window_text, duration = f"{format_ts(bounds[0])} – {format_ts(bounds[1])}", _span(*bounds)
+        window_text, duration = f"{format_ts(bounds[0])} – {format_ts(bounds[1])}", span(*bounds)
 
     seen: tuple[str, ...]
     top = ranked[0] if ranked and ranked[0].kind is FindingKind.ROOT_CAUSE else None
@@ -567,13 +573,14 @@ def _verdict(
         analysed = sum(1 for s in analysis.sources if s.skipped_reason is None)
         headline = "No root cause could be established"
         summary = (
-            f"No catalogued root-cause sequence matched. Seen: {_plural(symptoms, 'symptom')} and "
-            f"{_plural(risks, 'risk')} in {_plural(analysis.events.height, 'classified event')} from "
-            f"{_plural(analysed, 'analysed source')}."
+            f"No catalogued root-cause sequence matched. Seen: {plural(symptoms, 'symptom')} and "
+            f"{plural(risks, 'risk')} in {plural(analysis.events.height, 'classified event')} from "
+            f"{plural(analysed, 'analysed source')}."
         )
         first_sign = None
         missing = tuple(dict.fromkeys(item for f in ranked for item in f.missing))
         seen = tuple(f"{views[f.id].severity_label} {views[f.id].kind_label.lower()}: {f.title}" for f in ranked)
+    missing = missing + _missing_inputs(analysis, tms, missing)
     return VerdictView(
         established=view is not None,
         headline=headline,
@@ -591,6 +598,7 @@ def _verdict(
         remedy=view.remediation[0] if view is not None and view.remediation else None,
         first_sign=first_sign,
         missing=missing,
+        missing_note="" if missing else "Nothing is known to be missing: every log the matched rules read is here.",
         seen=seen,
         context=(
             KeyValue("Flink version", incident.flink_version or "unknown"),
@@ -598,6 +606,29 @@ def _verdict(
             KeyValue("Time zone of naive timestamps", incident.tz_used),
         ),
     )
+
+
+def _missing_inputs(analysis: Analysis, taskmanagers: Iterable[str], said: Iterable[str]) -> tuple[str, ...]:
+    """Inputs whose absence lowers confidence, said once: no GC log, no JobManager log, no log of an affected TM."""
+    analysed = {s.kind for s in analysis.sources if s.skipped_reason is None}
+    already = " ".join(said).lower()
+    hints = []
+    if SourceKind.GC_LOG not in analysed and "gc log" not in already:
+        hints.append(
+            "No GC log: it shows the heap's occupancy and every pause "
+            "(-Xlog:gc*:file=... in env.java.opts.taskmanager)."
+        )
+    if SourceKind.FLINK_JOBMANAGER not in analysed and "jobmanager log" not in already:
+        hints.append("No JobManager log: it records the restarts, lost TaskManagers and checkpoints.")
+    tm_logs = analysis.events.filter(pl.col("source_kind") == SourceKind.FLINK_TASKMANAGER.value)
+    if SourceKind.FLINK_TASKMANAGER not in analysed:
+        hints.append("No TaskManager log: the affected TaskManagers' own logs show what they were doing.")
+    else:
+        named_in_tm_logs = set(tm_logs["tm_id"].drop_nulls().unique().to_list())
+        for tm in taskmanagers:
+            if tm not in named_in_tm_logs:
+                hints.append(f"No log of TaskManager {tm}.")
+    return tuple(hints)
 
 
 def _key_list() -> pl.Expr:
@@ -664,13 +695,7 @@ def _timeline(
     return TimelineView(chart, tuple(rows), summary, unplotted)
 
 
-def _level(value: float, warn: float, bad: float, *, higher_is_worse: bool = True) -> str:
-    if higher_is_worse:
-        return "bad" if value >= bad else "warn" if value >= warn else ""
-    return "bad" if value < bad else "warn" if value < warn else ""
-
-
-def _gc(analysis: Analysis, incident: svg.TimeWindow | None) -> GcView:
+def _gc(analysis: Analysis, window: svg.TimeWindow | None, incident: svg.TimeWindow | None) -> GcView:
     rows = tuple(
         GcRow(
             source=s.source,
@@ -680,19 +705,19 @@ def _gc(analysis: Analysis, incident: svg.TimeWindow | None) -> GcView:
             pauses=f"{s.pause_count:,}",
             total=format_ms(s.pause_total_ms),
             max=format_ms(s.pause_max_ms),
-            max_class=_level(s.pause_max_ms, GC_PAUSE_WARN_MS, GC_PAUSE_BAD_MS),
+            max_class=level(s.pause_max_ms, GC_PAUSE_WARN_MS, GC_PAUSE_BAD_MS),
             p50=format_ms(s.pause_p50_ms),
             p99=format_ms(s.pause_p99_ms),
             full_gcs=f"{s.full_gc_count:,}",
             throughput="—" if s.throughput_pct is None else f"{s.throughput_pct:.1f}%",
             throughput_class=""
             if s.throughput_pct is None
-            else _level(s.throughput_pct, GC_THROUGHPUT_WARN_PCT, GC_THROUGHPUT_BAD_PCT, higher_is_worse=False),
+            else level(s.throughput_pct, GC_THROUGHPUT_WARN_PCT, GC_THROUGHPUT_BAD_PCT, higher_is_worse=False),
         )
         for s in sorted(analysis.gc, key=lambda s: natural_key(s.source))
     )
-    pause_chart = svg.gc_pause_chart(analysis.gc_events, incident=incident)
-    heap_chart = svg.gc_heap_chart(analysis.gc_events, incident=incident)
+    pause_chart = svg.gc_pause_chart(analysis.gc_events, incident=incident, window=window)
+    heap_chart = svg.gc_heap_chart(analysis.gc_events, incident=incident, window=window)
     note = ""
     if not rows and analysis.gc_events.is_empty():
         note = (
@@ -704,29 +729,55 @@ def _gc(analysis: Analysis, incident: svg.TimeWindow | None) -> GcView:
     return GcView(rows, pause_chart, heap_chart, note)
 
 
-def _source_row(stats: SourceStats) -> SourceRow:
-    unparsed_share = stats.unparsed_lines / stats.lines if stats.lines else 0.0
-    return SourceRow(
-        path=stats.path,
-        kind=stats.kind.value,
-        layout=stats.layout or "—",
-        lines=f"{stats.lines:,}",
-        records=f"{stats.records:,}",
-        unparsed=f"{stats.unparsed_lines:,}" + (f" ({_share(unparsed_share)})" if stats.unparsed_lines else ""),
-        unparsed_class=_level(unparsed_share, 0.01, 0.10),
-        first_ts=format_ts(stats.first_ts),
-        last_ts=format_ts(stats.last_ts),
-        tz=stats.tz_used or "—",
-        status=stats.skipped_reason or "analysed",
-        skipped=stats.skipped_reason is not None,
-        warnings=stats.warnings,
-    )
-
-
 def _css() -> Markup:
     css = (templates_dir() / "report.css").read_text(encoding="utf-8")
     # Our own stylesheet, not log text; "</" could still end the <style> element early.
     return Markup(css.replace("</", "<\\/"))
+
+
+def _time_bounds(*frames: pl.DataFrame) -> list[dt.datetime | None]:
+    """The first and last ``ts`` of each frame: what the shared time axis must hold."""
+    bounds: list[dt.datetime | None] = []
+    for frame in frames:
+        if frame.height:
+            bounds.extend(frame.select(pl.col("ts").min(), pl.col("ts").max().alias("last")).row(0))
+    return bounds
+
+
+def _caps() -> tuple[str, ...]:
+    return (
+        f"Timeline table: {EVENTS_TABLE_CAP:,} events at most; chart: {svg.MAX_MARKERS:,} markers, "
+        f"{svg.MAX_LANES} lanes.",
+        f"Evidence: {EVIDENCE_ROWS_CAP} lines per finding, {EVIDENCE_TEXT_CAP:,} characters per line.",
+        f"Event text: {EVENT_TEXT_CAP:,} characters; context lines: {CONTEXT_LINE_CAP:,} characters.",
+        f"Exceptions: {EXCEPTION_GROUPS_CAP} signatures, {EXCEPTION_TRACE_CAP:,} characters per example trace.",
+        f"Checkpoints: {CHECKPOINT_ROWS_CAP} rows; silences: the {GAPS_CAP} longest.",
+        f"Charts: {MAX_LINES} series each (GC logs: {svg.MAX_SERIES}), min and max per 2-pixel time bucket.",
+        "The JSON report (--json) and the Parquet export (--parquet) are not capped this way.",
+    )
+
+
+def _provenance(analysis: Analysis) -> ProvenanceView:
+    files = []
+    for stats in sorted(analysis.sources, key=lambda s: natural_key(s.path)):
+        files.append(InputFile(stats.path, stats.kind.value, stats.sha256 or "not recorded"))
+    recorded = any(f.sha256 != "not recorded" for f in files)
+    return ProvenanceView(
+        tool_version=logforensics.__version__,
+        catalogue_version=analysis.catalogue_version,
+        generated_at=format_ts(analysis.generated_at),
+        command=analysis.command,
+        root=analysis.root,
+        inputs=analysis.inputs,
+        files=tuple(files),
+        hashes_note="" if recorded else "This version of the analysis does not record the input files' SHA-256.",
+        caps=_caps(),
+    )
+
+
+def _heading(root: str) -> str:
+    name = root.replace("\\", "/").rstrip("/").rsplit("/", 1)[-1]
+    return "Flink incident post-mortem" + (f" · {name}" if name and name != "." else "")
 
 
 def build_view(analysis: Analysis, *, embed_js: bool = True) -> ReportView:
@@ -743,10 +794,15 @@ def build_view(analysis: Analysis, *, embed_js: bool = True) -> ReportView:
     incident_bounds = (start, end) if start is not None and end is not None else None
     event_bounds = (first_event, last_event) if first_event is not None and last_event is not None else None
     incident = svg.TimeWindow.between(*incident_bounds) if incident_bounds else None
-    chart_window = svg.TimeWindow.covering(start, end, first_event, last_event)
+    # One time axis for every chart (timeline, GC, metrics, checkpoints), so that they line up on the page.
+    chart_window = svg.TimeWindow.covering(start, end, *_time_bounds(events, analysis.gc_events, analysis.metrics))
     classified = svg.classify_events(events)
     timeline = _timeline(analysis, classified, chart_window, incident, anchors)
     in_table = {row.anchor for row in timeline.rows}
+
+    def href_of(source: str, line: int) -> str | None:
+        anchor = anchors.event(source, line)
+        return "#" + anchor if anchor in in_table else None
 
     finding_anchors = {f.id: anchors.claim(f"finding-{_slug(f.id)}") for f in ranked}
     links = {f.id: Link(f.title, "#" + finding_anchors[f.id]) for f in ranked}
@@ -763,6 +819,7 @@ def build_view(analysis: Analysis, *, embed_js: bool = True) -> ReportView:
         page_title += ": " + verdict.headline
     return ReportView(
         page_title=page_title,
+        heading=_heading(analysis.root),
         css=_css(),
         script_enabled=embed_js,
         page_data={
@@ -781,16 +838,12 @@ def build_view(analysis: Analysis, *, embed_js: bool = True) -> ReportView:
         },
         verdict=verdict,
         chain=_chain(ranked, views),
-        findings=tuple(views[f.id] for f in ranked),
         timeline=timeline,
-        gc=_gc(analysis, incident),
-        sources=tuple(_source_row(s) for s in sorted(analysis.sources, key=lambda s: natural_key(s.path))),
-        footer=FooterView(
-            tool_version=logforensics.__version__,
-            catalogue_version=analysis.catalogue_version,
-            generated_at=format_ts(analysis.generated_at),
-            command=analysis.command,
-            root=analysis.root,
-            inputs=analysis.inputs,
-        ),
+        findings=tuple(views[f.id] for f in ranked),
+        gc=_gc(analysis, chart_window, incident),
+        metrics=build_metrics(analysis.metrics, window=chart_window, incident=incident),
+        exceptions=build_exceptions(analysis.exceptions, href_of=href_of),
+        checkpoints=build_checkpoints(events, window=chart_window, incident=incident, href_of=href_of),
+        quality=build_quality(analysis.sources, events, tz_used=analysis.incident.tz_used, href_of=href_of),
+        provenance=_provenance(analysis),
     )

@@ -346,12 +346,25 @@ def page() -> str:
 # --- content and order -----------------------------------------------------------------------------------------
 
 
+SECTIONS = (
+    "verdict",
+    "chain",
+    "timeline",
+    "findings",
+    "gc",
+    "metrics",
+    "exceptions",
+    "checkpoints",
+    "quality",
+    "provenance",
+)
+
+
 def test_sections_come_in_the_documented_order(page: str) -> None:
-    positions = [
-        page.index(f'<section id="{name}"') for name in ("verdict", "chain", "findings", "timeline", "gc", "sources")
-    ]
+    positions = [page.index(f'<section id="{name}"') for name in SECTIONS]
     assert positions == sorted(positions)
-    assert page.index("</main>") < page.index('<footer class="page-footer">')
+    toc = page[page.index('<ol class="toc">') : page.index("</ol>")]
+    assert re.findall(r'href="#([a-z]+)"', toc) == list(SECTIONS)
 
 
 def test_verdict_names_the_top_finding_its_confidence_and_the_one_remedy(page: str) -> None:
@@ -406,15 +419,15 @@ def test_gc_and_sources_sections(page: str) -> None:
     gc = section(page, "gc")
     assert "G1" in gc and "38.0 s" in gc and "95.8%" in gc
     assert gc.count("<svg") == 2
-    sources = section(page, "sources")
+    sources = section(page, "quality")
     for path in (JM_LOG, TM1_LOG, TM2_LOG, GC_LOG, "notes/readme.txt"):
         assert path in sources
     assert "not a log this tool knows" in sources
     assert "12,000" in sources
 
 
-def test_footer_states_versions_time_and_command_from_the_analysis(page: str) -> None:
-    footer = page[page.index('<footer class="page-footer">') :]
+def test_provenance_states_versions_time_and_command_from_the_analysis(page: str) -> None:
+    footer = section(page, "provenance")
     assert f"logforensics {logforensics.__version__}" in footer
     assert "2024.06.1" in footer
     assert "2023-03-15 08:30:00.123 UTC" in footer
@@ -635,7 +648,7 @@ def test_unknown_incident_window_falls_back_to_the_events() -> None:
 def test_the_page_parses_and_every_svg_is_well_formed_xml(page: str) -> None:
     check_page(page)
     charts = svg_elements(page)
-    assert len(charts) == 3
+    assert len(charts) == 4  # timeline, GC pauses, heap after GC, checkpoint durations (the expired one is a dot)
     for chart in charts:
         root = ET.fromstring(chart)
         assert root.find("title") is not None
@@ -689,6 +702,77 @@ def test_100k_events_give_a_small_chart_and_a_capped_table() -> None:
 
 
 # --- the view model contract -----------------------------------------------------------------------------------
+
+
+def test_the_view_model_names_are_exactly_these() -> None:
+    # The contract with templates/report.html.j2 (and with anyone who writes another template): change it knowingly.
+    assert VIEW_FIELDS == (
+        "page_title",
+        "heading",
+        "css",
+        "script_enabled",
+        "page_data",
+        "verdict",
+        "chain",
+        "timeline",
+        "findings",
+        "gc",
+        "metrics",
+        "exceptions",
+        "checkpoints",
+        "quality",
+        "provenance",
+    )
+
+
+def _view_types(root: type) -> set[type]:
+    """Every view dataclass reachable from ``root`` through its fields' annotations."""
+    import typing
+
+    seen: set[type] = set()
+    todo = [root]
+    while todo:
+        cls = todo.pop()
+        if cls in seen:
+            continue
+        seen.add(cls)
+        for hint in typing.get_type_hints(cls).values():
+            stack = [hint]
+            while stack:
+                current = stack.pop()
+                stack.extend(typing.get_args(current))
+                if dataclasses.is_dataclass(current) and isinstance(current, type):
+                    todo.append(current)
+    return seen
+
+
+# Fields the page does not print: the chart builder's bookkeeping (which event a marker stands for), and geometry that
+# the template reads through a property of the same record.
+NOT_PRINTED = {("Marker", "family"), ("Marker", "source"), ("Marker", "line"), ("Lane", "center")}
+
+
+def test_the_template_prints_every_field_of_the_view_model() -> None:
+    from jinja2 import nodes
+
+    tree = environment().parse((templates_dir() / "report.html.j2").read_text(encoding="utf-8"))
+    read = {node.attr for node in tree.find_all(nodes.Getattr)}
+    unused = [
+        (cls.__name__, f.name)
+        for cls in _view_types(ReportView)
+        if cls is not ReportView
+        for f in dataclasses.fields(cls)
+        if f.name not in read and (cls.__name__, f.name) not in NOT_PRINTED
+    ]
+    assert not unused, f"the view carries what the template never prints: {sorted(unused)}"
+
+
+def test_print_stylesheet_and_dark_mode() -> None:
+    css = (templates_dir() / "report.css").read_text(encoding="utf-8")
+    print_rules = css[css.index("@media print") :]
+    assert "nav, .filter-bar" in print_rules and "break-inside: avoid" in print_rules
+    assert "@media (prefers-color-scheme: dark)" in css
+    page = render_html(make_analysis())
+    assert '<meta name="color-scheme" content="light dark">' in page
 
 
 def test_the_template_uses_exactly_the_documented_view_names() -> None:
