@@ -288,6 +288,7 @@ def _load_signal(file: _File, data: dict[str, Any]) -> Signal | None:
             "candidates and slows every analysis",
         )
         ok = False
+        literals = tuple(literal for literal in literals if isinstance(literal, str))
     pattern = data.get("regex")
     if "gc" in sources:
         if "gc" not in data:
