@@ -105,7 +105,7 @@ def _scan(
     catalogue: Catalogue,
     keep: list[str],
     zone: str | dt.timedelta,
-    max_bytes: int,
+    limits: Limits,
     date_hint: dt.date | None,
 ) -> None:
     try:
@@ -116,7 +116,8 @@ def _scan(
             catalogue=catalogue,
             keep=keep,
             tz=zone,
-            max_bytes=max_bytes,
+            max_bytes=limits.max_bytes,
+            max_ratio=limits.max_ratio,
             date_hint=date_hint,
         )
     except (InputError, OSError) as exc:
@@ -169,16 +170,21 @@ def analyze(
     catalogue: Catalogue | None = None,
     kinds: Sequence[str] = (),
     layouts: Sequence[str] = (),
+    limits: Limits | None = None,
 ) -> Analysis:
     """Analyse the incident in ``paths`` (files and folders). Raises InputError, CatalogueError.
 
-    ``kinds`` / ``layouts``: ``[GLOB=]VALUE`` overrides of what sniffing decides (see ingest/override.py)."""
+    ``kinds`` / ``layouts``: ``[GLOB=]VALUE`` overrides of what sniffing decides (see ingest/override.py).
+    ``limits``: how much of each input is read, and when an archive or a compressed file counts as a bomb (its
+    ``max_bytes`` wins over the ``max_bytes`` argument)."""
     if tz:
         validate_tz(tz)
     catalogue = catalogue or load_default_catalogue(patterns)
     path_list = [Path(p) for p in paths]
     root = common_root(path_list) if all(p.exists() for p in path_list) else Path.cwd()
-    found = discover(path_list, root, Limits(max_bytes=max_bytes))
+    limits = limits or Limits(max_bytes=max_bytes)
+    max_bytes = limits.max_bytes
+    found = discover(path_list, root, limits)
     if not found:
         raise InputError(f"{', '.join(map(str, path_list))}: no files to analyse")
     kind_overrides = override.parse_overrides(list(kinds), "--kind", override.KINDS)
@@ -199,7 +205,7 @@ def analyze(
     for index, p in enumerate(dated + [p for p in logs if p.layout == "time_only"]):
         if progress:
             progress("reading", index + 1, len(logs))
-        _scan(p, catalogue, keep, zone, max_bytes, _date_from_context(dated) if p.layout == "time_only" else None)
+        _scan(p, catalogue, keep, zone, limits, _date_from_context(dated) if p.layout == "time_only" else None)
     traces = [p for p in parsed if p.kind is SourceKind.EXCEPTION_TRACE and p.skipped_reason is None]
     for p in traces:
         _read_trace(p, catalogue, zone, max_bytes)

@@ -24,7 +24,9 @@ from itertools import pairwise
 import polars as pl
 
 from logforensics.catalogue.model import Catalogue
-from logforensics.ingest.discover import Found, is_gzip
+from logforensics.errors import InputError
+from logforensics.ingest.discover import DEFAULT_LIMITS, Found, is_gzip
+from logforensics.ingest.streams import RATIO_SLACK, ratio_message
 from logforensics.model import (
     EVENTS_SCHEMA,
     METRICS_SCHEMA,
@@ -112,8 +114,11 @@ class ScanResult:
     """Hash of the bytes read (decompressed), for provenance."""
 
 
-def _blocks(found: Found, max_bytes: int, warnings: list[str]) -> Iterator[bytes]:
-    """The input's decompressed bytes in blocks, at most ``max_bytes`` in all."""
+def _blocks(
+    found: Found, max_bytes: int, warnings: list[str], max_ratio: float = DEFAULT_LIMITS.max_ratio
+) -> Iterator[bytes]:
+    """The input's decompressed bytes in blocks, at most ``max_bytes`` in all. A gzip file whose inflated bytes
+    outgrow ``max_ratio`` times the compressed bytes read is a bomb: reading stops with an InputError."""
     if found.reader is not None:  # archive members, sections of dumps: their reader is already bounded
         read = found.read(max_bytes)
         warnings.extend(read.warnings)
@@ -122,17 +127,23 @@ def _blocks(found: Found, max_bytes: int, warnings: list[str]) -> Iterator[bytes
     remaining = max_bytes
     if is_gzip(found.path):
         inflater = zlib.decompressobj(wbits=31)
+        compressed = inflated = 0
         with found.path.open("rb") as raw:
             pending = b""
             while remaining > 0:
                 chunk = pending or raw.read(1 << 20)
+                if not pending:
+                    compressed += len(chunk)  # bytes taken from the file (a re-fed tail was counted when read)
                 pending = b""
                 if not chunk:
                     if not inflater.eof:
                         warnings.append("gzip stream ends early (truncated file); kept what was inflated")
                     return
                 try:
-                    block = inflater.decompress(chunk, remaining)
+                    block = inflater.decompress(chunk, min(remaining, _BLOCK))  # bounded per call: bombs stop early
+                    inflated += len(block)
+                    if inflated > max_ratio * compressed + RATIO_SLACK:
+                        raise InputError(ratio_message(max_ratio, inflated, compressed))
                 except zlib.error as exc:
                     warnings.append(f"gzip stream is damaged ({exc}); kept what was inflated before it")
                     return
@@ -303,6 +314,7 @@ def scan_source(
     keep: list[str],
     tz: str | dt.timedelta,
     max_bytes: int,
+    max_ratio: float = DEFAULT_LIMITS.max_ratio,
     date_hint: dt.date | None = None,
     workers: int = 2,
 ) -> ScanResult:
@@ -333,7 +345,8 @@ def scan_source(
 
         offset = 0
         hasher = hashlib.sha256()
-        for index, data in enumerate(chunks(_hashed(_blocks(found, max_bytes, warnings), hasher), boundary)):
+        blocks = _blocks(found, max_bytes, warnings, max_ratio)
+        for index, data in enumerate(chunks(_hashed(blocks, hasher), boundary)):
             running.append(pool.submit(_scan_chunk, job, data, offset, index == 0))
             offset += data.count(b"\n") + (0 if data.endswith(b"\n") else 1)
             del data

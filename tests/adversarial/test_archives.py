@@ -65,7 +65,7 @@ def test_corrupt_zip_central_directory(analyse: Analyse, logs: Path) -> None:
         "headers; unreadable data at offset 407; nothing after it was read"  # the damaged central directory itself
     }
     assert outcome.analysed() == ["broken.zip!/jm/jobmanager.log", "broken.zip!/tm/taskmanager.log"]
-    assert outcome.finding_ids()[0] == "task_heap_oom"
+    assert "task_heap_oom" in outcome.finding_ids()
     assert outcome.code == 3
 
 
@@ -158,12 +158,8 @@ def test_gzip_bomb_is_stopped_at_the_limit(gzip_bombs: Path, tmp_path: Path) -> 
     assert sources["jobmanager.log"]["skipped_reason"] is None
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="scan.py inflates a plain .gz file on disk itself, without the ratio bound (ingest's Inflater has it): a "
-    "bomb whose gzip trailer lies is inflated up to --max-bytes (and its gigabyte-long zero line parsed)",
-)
 def test_gzip_bomb_with_a_forged_trailer_is_stopped_while_read(tmp_path: Path) -> None:
+    """The trailer declares 5 KB: discovery lets it through, and the scan stops it by the ratio while reading."""
     folder = tmp_path / "logs"
     folder.mkdir()
     (folder / "taskmanager.log.gz").write_bytes(gzip_zeros(1024, prefix=HEAD, declared=len(HEAD) + 5000))
@@ -175,7 +171,9 @@ def test_gzip_bomb_with_a_forged_trailer_is_stopped_while_read(tmp_path: Path) -
     )
     assert not run.killed and run.code == 0, run
     [source] = json.loads(js.read_text())["sources"]
-    assert "compression ratio over 200:1" in (source["skipped_reason"] or "")
+    reason = source["skipped_reason"] or ""
+    assert reason.startswith("cannot read: compression ratio over 200:1 (a decompression bomb?): "), reason
+    assert run.seconds < 20 and run.peak_kb < BOMB_RSS_KB
 
 
 def _tiny_members_zip(path: Path, count: int) -> None:
