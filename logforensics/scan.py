@@ -278,7 +278,15 @@ def _scan_chunk(job: _Job, data: bytes, offset: int, first_chunk: bool) -> _Chun
         )
     scanned = parse_flink_lines(frame, job.label, job.layout, keep=job.keep, date_hint=job.date_hint)
     del frame
-    times = localize(scanned.times, job.tz).select("ts", "line", "level").drop_nulls("ts")
+    localized = localize(scanned.times, job.tz)
+    nonexistent = localized.select((pl.col("ts").is_null() & pl.col("ts_local").is_not_null()).sum()).item()
+    warnings = lines.warnings
+    if nonexistent:
+        warnings += (
+            f"{nonexistent} records show a wall-clock time that does not exist in {job.tz} (the daylight-saving gap):"
+            " they are kept without a time",
+        )
+    times = localized.select("ts", "line", "level").drop_nulls("ts")
     chunk = _Chunk(
         kept=localize(scanned.records, job.tz),
         lines=lines.frame.height,
@@ -286,7 +294,7 @@ def _scan_chunk(job: _Job, data: bytes, offset: int, first_chunk: bool) -> _Chun
         # Later chunks start at a header, except after a record larger than the search window (_BLOCK): its tail
         # opens the next chunk, and those are continuation lines, not unparsed ones.
         unparsed_lines=scanned.unparsed_lines if first_chunk else 0,
-        warnings=lines.warnings,
+        warnings=warnings,
     )
     if times.height == 0:
         return chunk

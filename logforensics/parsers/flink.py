@@ -342,15 +342,18 @@ def parse_plain(lines: pl.DataFrame, source: str) -> FlinkParse:
 
 def localize(records: pl.DataFrame, tz: str | dt.timedelta) -> pl.DataFrame:
     """Fill ``ts`` (UTC) from the naive ``ts_local`` where the layout gave no zone: ``tz`` is an IANA zone name or a
-    fixed UTC offset."""
+    fixed UTC offset.
+
+    Daylight-saving changes: in the hour that repeats in autumn, a time that goes back against the times before it is
+    the second pass and takes the later instant; a time inside the spring gap does not exist, so it gets no instant
+    (the scan says how many such records a source has)."""
+    local = pl.col("ts_local")
     if isinstance(tz, dt.timedelta):
-        utc = (pl.col("ts_local") - pl.lit(tz)).dt.replace_time_zone("UTC")
+        utc = (local - pl.lit(tz)).dt.replace_time_zone("UTC")
     else:
-        utc = (
-            pl.col("ts_local")
-            .dt.replace_time_zone(tz, ambiguous="earliest", non_existent="null")
-            .dt.convert_time_zone("UTC")
-        )
+        second_pass = (local < local.cum_max().shift(1)).fill_null(False)
+        ambiguous = pl.when(second_pass).then(pl.lit("latest")).otherwise(pl.lit("earliest"))
+        utc = local.dt.replace_time_zone(tz, ambiguous=ambiguous, non_existent="null").dt.convert_time_zone("UTC")
     return records.with_columns(ts=pl.coalesce(pl.col("ts"), utc.cast(RECORDS_SCHEMA["ts"])))
 
 

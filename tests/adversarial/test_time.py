@@ -81,11 +81,6 @@ def test_dst_fall_back_completes(analyse: Analyse, logs: Path) -> None:
     )
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="parsers/flink.localize maps an ambiguous wall-clock time to its first occurrence (ambiguous='earliest'): "
-    "the second pass of the repeated hour lands an hour early and a one-hour silence (tm_log_gap) is invented",
-)
 def test_dst_fall_back_second_pass_is_an_hour_later(logs: Path, catalogue: Catalogue) -> None:
     (logs / "taskmanager.log").write_text(received(FALL_BACK, day="2020-10-25"))
     assert event_times(logs, catalogue, "Europe/Berlin") == {
@@ -111,11 +106,6 @@ def test_dst_spring_forward_completes(analyse: Analyse, logs: Path, catalogue: C
     assert (times[1], times[3]) == (at("2020-03-29", "00:59:59"), at("2020-03-29", "01:00:01"))
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="parsers/flink.localize turns a wall-clock time inside the spring-forward gap into no time at all "
-    "(non_existent='null'), silently: the record leaves the timeline and the source does not say why",
-)
 def test_dst_spring_forward_gap_time_is_kept_or_reported(logs: Path, catalogue: Catalogue) -> None:
     (logs / "taskmanager.log").write_text(received(["01:59:59", "02:30:00", "03:00:01"], day="2020-03-29"))
     analysis = api.analyze([logs], tz="Europe/Berlin", catalogue=catalogue)
