@@ -347,6 +347,8 @@ def localize(records: pl.DataFrame, tz: str | dt.timedelta) -> pl.DataFrame:
     Daylight-saving changes: in the hour that repeats in autumn, a time that goes back against the times before it is
     the second pass and takes the later instant; a time inside the spring gap does not exist, so it gets no instant
     (the scan says how many such records a source has)."""
+    if records.height == 0:  # polars panics on a per-row ``ambiguous`` over an empty frame
+        return records
     local = pl.col("ts_local")
     if isinstance(tz, dt.timedelta):
         utc = (local - pl.lit(tz)).dt.replace_time_zone("UTC")

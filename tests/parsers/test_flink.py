@@ -109,3 +109,15 @@ def test_every_corpus_line_is_accounted_for(flink_corpus: Path) -> None:
         # Every line is in exactly one record (lines before the first header form a record without a time).
         assert int(parsed.records["n_lines"].sum() or 0) == parsed.lines == lines.height, path.name
         assert parsed.records["line"].is_unique().all(), path.name
+
+
+def test_localize_empty_and_daylight_saving() -> None:
+    empty = parse("")
+    assert localize(empty, "Europe/Berlin").height == 0
+    autumn = parse(
+        "2020-10-25 02:30:00,000 INFO  a.B [] - first pass\n"
+        "2020-10-25 02:10:00,000 INFO  a.B [] - second pass (the clock went back)\n"
+    )
+    first, second = localize(autumn, "Europe/Berlin")["ts"].to_list()
+    assert first == dt.datetime(2020, 10, 25, 0, 30, tzinfo=dt.UTC)  # CEST
+    assert second == dt.datetime(2020, 10, 25, 1, 10, tzinfo=dt.UTC)  # CET, the later instant
