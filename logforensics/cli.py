@@ -6,7 +6,7 @@ import shlex
 import sys
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated
 
 import polars as pl
 import typer
@@ -75,18 +75,6 @@ STRICT_EXIT = 3
 _DEFAULT_LIMITS = Limits()
 
 
-def _limits_option(limits: Limits) -> dict[str, Any]:
-    """``limits=`` for ``api.analyze`` when it takes it; until then only ``--max-bytes`` can differ from the defaults
-    (it is passed as ``max_bytes``)."""
-    import inspect
-
-    if "limits" in inspect.signature(api.analyze).parameters:
-        return {"limits": limits}
-    if Limits(max_bytes=limits.max_bytes) != limits:
-        raise _fail("--max-total-bytes, --max-members and --max-ratio are not supported by this version of the API")
-    return {}
-
-
 def exit_code_for(analysis: Analysis, fail_on: FailOn) -> ExitCode:
     if fail_on is FailOn.NONE:
         return ExitCode.OK
@@ -123,8 +111,8 @@ def analyze(
         int,
         typer.Option(
             "--max-total-bytes",
-            help="Inflate at most this many bytes from all compressed inputs together (archive members, .gz files); "
-            "an input past the limit is cut or not read, with a warning.",
+            help="Inflate at most this many bytes from compressed archive members, all archives together; a member "
+            "past the limit is cut or not read, with a warning.",
         ),
     ] = _DEFAULT_LIMITS.max_total_bytes,
     max_members: Annotated[
@@ -179,19 +167,20 @@ def analyze(
     from logforensics.report.json import write_json
 
     try:
-        limits = Limits(max_bytes, max_total_bytes, max_members, max_ratio)
+        limits = Limits(
+            max_bytes=max_bytes, max_total_bytes=max_total_bytes, max_members=max_members, max_ratio=max_ratio
+        )
     except ValueError:
         raise _fail(
             "--max-bytes, --max-total-bytes and --max-members must be positive, --max-ratio greater than 1"
         ) from None
-    limits_option = _limits_option(limits)
     try:
         analysis = api.analyze(
             paths,
             tz=tz,
             patterns=patterns or [],
             max_bytes=max_bytes,
-            **limits_option,
+            limits=limits,
             progress=_progress_printer(),
             command=shlex.join(["logforensics", *sys.argv[1:]]),
             kinds=kind or [],
@@ -212,8 +201,10 @@ def analyze(
         raise _fail(f"internal error: {exc!r} (run with --debug for the traceback)") from None
     _print_verdict(analysis, output, json_path)
     if strict and (problems := input_problems(analysis.sources)):
+        listed = {(s.path, s.skipped_reason) for s in analysis.sources}  # the skipped inputs are listed above
         for path, problem in problems:
-            typer.echo(f"  input problem in {path}: {problem}", err=True)
+            if (path, problem) not in listed:
+                typer.echo(f"  input problem in {path}: {problem}", err=True)
         typer.echo(f"--strict: {len(problems)} input problem(s), exit code {STRICT_EXIT}", err=True)
         raise typer.Exit(STRICT_EXIT)
     raise typer.Exit(int(exit_code_for(analysis, fail_on)))

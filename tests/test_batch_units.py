@@ -17,8 +17,9 @@ from typer.testing import CliRunner
 
 from logforensics import batch_incident
 from logforensics.batch import LOCK_NAME, scan
+from logforensics.batch_content import hash_location
 from logforensics.batch_discover import discover_incidents, slug_for
-from logforensics.batch_incident import Outcome, Task, hash_location, run_incident
+from logforensics.batch_incident import Outcome, Task, run_incident
 from logforensics.batch_index import render_index
 from logforensics.batch_summary import SUMMARY_SCHEMA, summary_frame
 from logforensics.cli import app

@@ -28,7 +28,7 @@ from typing import BinaryIO
 from logforensics.errors import InputError
 from logforensics.ingest import aggregated, archive, encoding, kubectl
 from logforensics.ingest.duplicates import mark_duplicates
-from logforensics.ingest.limits import DEFAULT_MAX_BYTES, Limits
+from logforensics.ingest.limits import DEFAULT_LIMITS, DEFAULT_MAX_BYTES, Limits
 from logforensics.ingest.rotation import order_rotated
 from logforensics.ingest.source import (
     READ_ERRORS,
@@ -57,8 +57,6 @@ __all__ = [
 
 HIDDEN_FOLDER = "hidden folder (its name starts with '.'), not walked"
 
-DEFAULT_LIMITS = Limits()
-"""4 GiB per input, 16 GiB inflated in all, 10 000 files per archive, ratio 200 (see ``Limits``)."""
 
 
 def common_root(paths: list[Path]) -> Path:

@@ -26,19 +26,26 @@ class Limits:
     a ``kubectl logs`` file. The rest is cut with a warning (the input is still analysed). Also the largest archive
     nested in an archive that is opened: a nested archive is held in memory, never written to disk."""
     max_total_bytes: int = 16 * GIB
-    """Bytes inflated from compressed inputs (archive members, ``.gz`` files, nested archives) by one ``discover``
+    """Bytes inflated from compressed inputs (archive members, ``.gz`` members, nested archives) by one ``discover``
     call and its readers, summed. An input read when the budget is spent is refused; one read across the line is cut
-    with a warning; an archive is not listed beyond this many inflated bytes."""
+    with a warning; an archive is not listed beyond this many inflated bytes. (A ``.gz`` file on disk is inflated by
+    the scan itself, which does not charge this budget.)"""
     max_members: int = 10_000
     """Files listed in one archive on disk, the members of the archives nested in it included. The rest is reported,
     in one line on the archive, as not read."""
     max_ratio: float = 200.0
     """Inflated bytes per compressed byte of any compressed stream, member or ``.gz`` file (with 1 MiB of slack for
-    small inputs). Above it the input is refused as a decompression bomb; real logs compress 5-50 times."""
+    small inputs). Above it the input is refused as a decompression bomb; real logs compress 5-50 times. A ``.gz``
+    file on disk is checked before it is analysed when its gzip trailer declares more (discover.py), and while the
+    scan reads it."""
 
     def __post_init__(self) -> None:
         if self.max_bytes <= 0 or self.max_total_bytes <= 0 or self.max_members <= 0 or self.max_ratio <= 1:
             raise ValueError(f"limits must be positive (and max_ratio > 1): {self}")
+
+
+DEFAULT_LIMITS = Limits()
+"""4 GiB per input, 16 GiB inflated in all, 10 000 files per archive, ratio 200."""
 
 
 class Budget:

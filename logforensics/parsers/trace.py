@@ -103,7 +103,10 @@ def _parse_json(total: int, source: str, raw: bytes) -> FlinkParse | None:
         return None
     if not isinstance(document, dict):
         return None
-    traces = list(_traces(document, None))
+    try:
+        traces = list(_traces(document, None))
+    except RecursionError:  # nested about as deep as json.loads allows: not the REST API's document
+        return None
     if not traces:
         return None
     # Each trace's line: the keys that hold a trace occur in the text in document order.

@@ -67,6 +67,10 @@ class Outcome:
     def finding_ids(self) -> list[str]:
         return [f["id"] for f in self.document["findings"]]
 
+    def evidence(self, finding: str) -> list[dict[str, Any]]:
+        """The evidence of the finding ``finding`` (empty when there is no such finding)."""
+        return [e for f in self.document["findings"] if f["id"] == finding for e in f["evidence"]]
+
 
 def tree(folder: Path) -> dict[str, tuple[int, int]]:
     """Every path under ``folder`` with its size and mtime, links not followed."""

@@ -5,7 +5,6 @@ rules themselves are unit-tested in tests/ingest/test_archive.py; here each case
 from __future__ import annotations
 
 import gzip
-import inspect
 import json
 import re
 import tarfile
@@ -15,7 +14,6 @@ from pathlib import Path
 
 import pytest
 
-from logforensics import api
 from logforensics.ingest.discover import Limits, discover
 from logforensics.parsers.lines import NO_FINAL_EOL
 from tests.adversarial.bombs import MIB, Entry, deflate_zeros, environment_ok, gzip_zeros, raw_zip, run_bounded
@@ -209,10 +207,6 @@ def test_100k_tiny_members_listing_is_bounded(tmp_path: Path) -> None:
     )
 
 
-@pytest.mark.skipif(
-    "limits" not in inspect.signature(api.analyze).parameters,
-    reason="api.analyze does not take limits yet (see the issue-8 note): --max-members cannot reach discover",
-)
 def test_100k_tiny_members_end_to_end(analyse: Analyse, logs: Path) -> None:
     _tiny_members_zip(logs / "many.zip", 100_000)
     start = time.monotonic()

@@ -44,7 +44,7 @@ def test_html_report_is_inert_and_json_is_valid(analyse: Analyse, logs: Path) ->
     assert "<" not in data and "\u2028" not in data
     json.loads(data)  # still valid JSON once the dangerous characters are \\u escapes
     # The JSON report keeps the text verbatim.
-    assert outcome.finding_ids()[0] == "task_heap_oom"
+    assert "task_heap_oom" in outcome.finding_ids()
     texts = [e["text"] for f in outcome.document["findings"] for e in f["evidence"]]
     assert any(PAYLOAD in text for text in texts)
     assert outcome.sources[EVIL_NAME]["kind"] == "text"

@@ -4,13 +4,11 @@
 
 from __future__ import annotations
 
-import inspect
 from pathlib import Path
 
 import pytest
 from typer.testing import CliRunner
 
-from logforensics import api
 from logforensics.cli import STRICT_EXIT, app
 from logforensics.ingest.limits import Limits
 from logforensics.ingest.problems import input_problems, is_note
@@ -88,10 +86,6 @@ def test_bad_limits_are_usage_errors(analyse: Analyse, logs: Path, option: tuple
     assert "must be positive, --max-ratio greater than 1" in outcome.stderr
 
 
-@pytest.mark.skipif(
-    "limits" not in inspect.signature(api.analyze).parameters,
-    reason="api.analyze does not take limits yet (see the issue-8 note)",
-)
 def test_limits_reach_discovery(analyse: Analyse, logs: Path) -> None:
     import zipfile
 

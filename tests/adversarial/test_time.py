@@ -1,6 +1,5 @@
 """Time that does not behave: records out of order, a clock jumping back, a DST change, two hosts whose clocks are
-three minutes apart. The analysis completes; what the timeline makes of each is asserted, and the two DST defects
-of ``parsers/flink.localize`` (not part of ingest) are pinned as expected failures."""
+three minutes apart. The analysis completes, and what the timeline makes of each is asserted."""
 
 from __future__ import annotations
 
