@@ -5,12 +5,12 @@ same function in a local process pool, in this process with ``workers=0``, or on
 writes each incident's reports and done-marker as its outcome arrives, then the fleet summary
 (``summary.parquet``, ``summary.ndjson``: batch_summary.py) and ``index.html`` (batch_index.py).
 
-Incremental and restartable: an incident whose cache key (its bytes' hash, the tool and catalogue versions, the
-options) equals its done-marker's is not analysed again; every file is written atomically and the marker last, so a
-scan killed at any point (kill -9) is resumed by running it again. Failure isolation: a bad incident is a row with
-its error; a worker process that dies (out of memory, killed) breaks the local pool, which is rebuilt and the
-incidents that were in flight are retried one at a time, so that only the one that kills its worker again becomes an
-error row. Only one scan writes to an output folder at a time (a lock file).
+Incremental and restartable: an incident whose cache key (its bytes' hash, batch_content.py; the tool and catalogue
+versions; the options) equals its done-marker's is not analysed again; every file is written atomically and the
+marker last, so a scan killed at any point (kill -9) is resumed by running it again. Failure isolation: a bad
+incident is a row with its error; a worker process that dies (out of memory, killed) breaks the local pool, which is
+rebuilt and the incidents that were in flight are retried one at a time, so that only the one that kills its worker
+again becomes an error row. Only one scan writes to an output folder at a time (a lock file).
 """
 
 from __future__ import annotations
@@ -51,7 +51,7 @@ from logforensics.batch_summary import (
     write_text_atomic,
 )
 from logforensics.errors import InputError
-from logforensics.ingest.limits import DEFAULT_MAX_BYTES
+from logforensics.ingest.limits import Limits
 
 __all__ = ["ScanProgress", "ScanReport", "default_workers", "scan"]
 
@@ -103,7 +103,7 @@ def scan(
     force: bool = False,
     incident_glob: str | None = None,
     patterns: Sequence[str | os.PathLike[str]] = (),
-    max_bytes: int = DEFAULT_MAX_BYTES,
+    limits: Limits | None = None,
     embed_js: bool = True,
     progress: ScanProgress | None = None,
     incident_fn: INCIDENT_FN = run_incident,
@@ -112,8 +112,8 @@ def scan(
     a bad incident is a row with its error, never an exception.
 
     ``workers``: local processes (default: the cores; 0 runs in this process). ``scheduler``: the address of a Dask
-    scheduler (``tcp://host:8786``) to run on instead. ``incident_fn`` is for tests (a function the workers can
-    import)."""
+    scheduler (``tcp://host:8786``) to run on instead. ``limits``: the ingest bounds of each incident's analysis
+    (default ``Limits()``, as ``analyze``). ``incident_fn`` is for tests (a function the workers can import)."""
     started = time.perf_counter()
     if not roots:
         raise InputError("no ROOT to scan")
@@ -123,7 +123,7 @@ def scan(
     out.mkdir(parents=True, exist_ok=True)
     with _locked(out):
         remove_stale_temporaries(out)
-        options = Options(tuple(str(Path(p).resolve()) for p in patterns), max_bytes, embed_js)
+        options = Options(tuple(str(Path(p).resolve()) for p in patterns), limits or Limits(), embed_js)
         catalogue_version = catalogue_for(options.patterns).version  # a catalogue error stops the scan here
         incidents = discover_incidents([os.fspath(r) for r in roots], incident_glob=incident_glob, exclude=out)
         previous = {ref.slug: read_marker(out, ref.slug) for ref in incidents}

@@ -25,7 +25,7 @@ import logforensics
 from logforensics.batch_content import hash_location, staged
 from logforensics.catalogue.model import Catalogue
 from logforensics.errors import LogforensicsError
-from logforensics.ingest.limits import DEFAULT_MAX_BYTES
+from logforensics.ingest.limits import Limits
 from logforensics.model import Analysis, FindingKind
 
 ERROR_CAP = 600
@@ -50,11 +50,12 @@ class Options:
     """What changes an incident's analysis besides its bytes (part of the cache key)."""
 
     patterns: tuple[str, ...] = ()
-    max_bytes: int = DEFAULT_MAX_BYTES
+    limits: Limits = field(default_factory=Limits)
+    """What ingest may read and inflate per incident (the bounds of ``analyze``): a worker's memory stays bounded."""
     embed_js: bool = True
 
     def key(self) -> str:
-        return f"patterns={list(self.patterns)!r} max_bytes={self.max_bytes} embed_js={self.embed_js}"
+        return f"patterns={list(self.patterns)!r} limits={self.limits!r} embed_js={self.embed_js}"
 
 
 @dataclass(frozen=True)
@@ -167,7 +168,7 @@ def _analyze(path: Path, task: Task, catalogue: Catalogue, now: dt.datetime) -> 
     return analyze(
         [path],
         catalogue=catalogue,
-        max_bytes=task.options.max_bytes,
+        limits=task.options.limits,
         now=now,
         command=shlex.join(["logforensics", "analyze", task.location]),
     )

@@ -9,6 +9,7 @@ import json
 import os
 import shutil
 import sys
+import zipfile
 from pathlib import Path
 
 import polars as pl
@@ -24,6 +25,7 @@ from logforensics.batch_index import render_index
 from logforensics.batch_summary import SUMMARY_SCHEMA, summary_frame
 from logforensics.cli import app
 from logforensics.errors import InputError
+from logforensics.ingest.limits import Limits
 
 from .conftest import SAMPLES
 
@@ -128,6 +130,20 @@ def test_incremental_rerun_analyses_only_what_changed(tmp_path: Path) -> None:
         "root/heap-oom-1.10",
         "root/metaspace-oom-1.17",
     ]
+
+
+def test_limits_bound_each_incident_and_are_part_of_the_key(tmp_path: Path) -> None:
+    root = tmp_path / "root"
+    root.mkdir()
+    with zipfile.ZipFile(root / "heap.zip", "w", compression=zipfile.ZIP_DEFLATED) as archive:
+        for path in (SAMPLES / "heap-oom-1.10").iterdir():
+            archive.write(path, path.name)
+    out = tmp_path / "out"
+    strict = scan([root], out, workers=0, limits=Limits(max_total_bytes=1000))  # inflate 1000 bytes at most
+    assert any("max_total_bytes = 1000" in item for item in strict.summary["skipped"][0])
+    assert strict.summary["root_cause"][0] is None
+    relaxed = scan([root], out, workers=0)  # other limits: analysed again, not taken from the marker
+    assert relaxed.analysed == 1 and relaxed.summary["root_cause"][0] == "task_heap_oom"
 
 
 def test_a_marker_without_its_reports_is_redone_and_stale_temporaries_go(tmp_path: Path) -> None:
