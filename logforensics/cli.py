@@ -12,6 +12,7 @@ import polars as pl
 import typer
 
 from logforensics import __version__, api
+from logforensics.catalogue.model import Catalogue
 from logforensics.errors import ExitCode, LogforensicsError
 from logforensics.ingest.discover import DEFAULT_MAX_BYTES
 from logforensics.ingest.limits import Limits
@@ -294,6 +295,14 @@ def scan(
         raise _fail(f"internal error: {exc!r} (run with --debug for the traceback)") from None
 
 
+def _catalogue(folders: list[Path] | None) -> Catalogue:
+    """The built-in catalogue plus ``folders``; a broken one ends the command with every problem (file:line)."""
+    try:
+        return api.load_default_catalogue(folders or [])
+    except LogforensicsError as exc:
+        raise _fail(f"the catalogue has problems:\n{exc}", exc.exit_code) from None
+
+
 @patterns_app.command("check")
 def patterns_check(
     folders: Annotated[
@@ -301,10 +310,7 @@ def patterns_check(
     ] = None,
 ) -> None:
     """Load the catalogue and list every problem (file:line)."""
-    try:
-        catalogue = api.load_default_catalogue(folders or [])
-    except LogforensicsError as exc:
-        raise _fail(f"the catalogue has problems:\n{exc}", exc.exit_code) from None
+    catalogue = _catalogue(folders)
     typer.echo(f"ok: {len(catalogue.signals)} signals, {len(catalogue.causes)} causes (version {catalogue.version})")
 
 
@@ -313,10 +319,7 @@ def patterns_list(
     folders: Annotated[list[Path] | None, typer.Argument(help="Extra catalogue folders.")] = None,
 ) -> None:
     """List the causes: id, kind, severity, title."""
-    try:
-        catalogue = api.load_default_catalogue(folders or [])
-    except LogforensicsError as exc:
-        raise _fail(str(exc), exc.exit_code) from None
+    catalogue = _catalogue(folders)
     for cause in sorted(catalogue.causes.values(), key=lambda c: c.id):
         typer.echo(f"{cause.id:42} {cause.kind:10} {cause.severity:8} {cause.title}")
 
@@ -331,10 +334,7 @@ def patterns_test(
     """Run every rule's own examples: signal samples and misses, cause hit and miss incidents and fixtures."""
     from logforensics.catalogue.selftest import run_all
 
-    try:
-        catalogue = api.load_default_catalogue(folders or [])
-    except LogforensicsError as exc:
-        raise _fail(f"the catalogue has problems:\n{exc}", exc.exit_code) from None
+    catalogue = _catalogue(folders)
     outcomes = run_all(catalogue, tuple(str(f) for f in folders) if folders else None)
     failed = [o for o in outcomes if not o.passed]
     for outcome in failed:
@@ -353,10 +353,7 @@ def patterns_show(
     """Everything about one rule: matching, links, diagnosis, remediation per version, references, tests."""
     from logforensics.catalogue.docs import rule_text
 
-    try:
-        catalogue = api.load_default_catalogue(folders or [])
-    except LogforensicsError as exc:
-        raise _fail(f"the catalogue has problems:\n{exc}", exc.exit_code) from None
+    catalogue = _catalogue(folders)
     text = rule_text(catalogue, rule_id)
     if text is None:
         raise _fail(f"no cause or signal '{rule_id}' (see 'logforensics patterns list')")
