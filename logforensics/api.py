@@ -275,7 +275,9 @@ def _with_context(findings: list[Finding], parsed: list[_Parsed], max_bytes: int
         lines = wanted.get(p.found.label)
         if lines and p.skipped_reason is None:
             try:
-                context[p.found.label] = context_lines(p.found, max_bytes, lines)
+                context[p.found.label] = context_lines(
+                    p.found, max_bytes, lines, marks=p.scan.marks if p.scan is not None else None
+                )
             except (InputError, OSError):
                 continue  # the file went away since it was read: the evidence stays without context
     return [

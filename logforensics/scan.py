@@ -11,6 +11,7 @@ split), each chunk is parsed in polars, digested and dropped. What survives a ch
 
 from __future__ import annotations
 
+import bisect
 import datetime as dt
 import hashlib
 import re
@@ -112,6 +113,9 @@ class ScanResult:
     warnings: list[str] = field(default_factory=list)
     sha256: str = ""
     """Hash of the bytes read (decompressed), for provenance."""
+    marks: LineMarks | None = None
+    """Where lines start in the file, about every MARK_BYTES (plain files read from disk only): the context of
+    evidence lines is then read by seeking, not by reading the file again from its start."""
 
 
 def _blocks(
@@ -261,10 +265,13 @@ class _Job:
     keep: list[str]
     tz: str | dt.timedelta
     date_hint: dt.date | None
+    said: set[str] = field(default_factory=set)
+    """Warnings some chunk already gave: later chunks do not look for them again (shared by the threads)."""
 
 
 def _scan_chunk(job: _Job, data: bytes, offset: int, first_chunk: bool) -> _Chunk:
-    lines = read_lines(data, job.label)
+    lines = read_lines(data, job.label, job.said)
+    job.said.update(lines.warnings)
     frame = lines.frame.with_columns(pl.col("line_no") + offset)
     if job.kind.is_plain:
         parsed = parse_plain(frame, job.label)
@@ -313,6 +320,41 @@ def _scan_chunk(job: _Job, data: bytes, offset: int, first_chunk: bool) -> _Chun
     )
 
 
+MARK_BYTES = 1 << 20
+"""Distance between two line marks: reading the context of one evidence line reads about this much."""
+
+
+@dataclass(frozen=True)
+class LineMarks:
+    """Byte offsets of line starts in a plain file, with the file's size and mtime when it was scanned."""
+
+    offsets: tuple[int, ...]
+    lines: tuple[int, ...]
+    """The 1-based number of the line that starts at each offset (ascending)."""
+    size: int
+    mtime_ns: int
+
+
+def _marks_of(data: bytes, byte_offset: int, line_offset: int, into: tuple[list[int], list[int]]) -> int:
+    """Append a mark about every MARK_BYTES of ``data`` (a chunk starting at a line start) and return its line
+    count: newlines are counted piecewise, so this is the one pass that numbers the chunk's lines."""
+    offsets, lines = into
+    counted = 0
+    start = 0
+    while True:
+        offsets.append(byte_offset + start)
+        lines.append(line_offset + counted + 1)
+        newline = data.find(b"\n", start + MARK_BYTES)
+        if newline < 0:
+            counted += data.count(b"\n", start)
+            break
+        counted += data.count(b"\n", start, newline + 1)
+        start = newline + 1
+        if start >= len(data):
+            break
+    return counted + (0 if data.endswith(b"\n") else 1)
+
+
 def scan_source(
     found: Found,
     kind: SourceKind,
@@ -352,11 +394,16 @@ def scan_source(
                 batch_bytes = 0
 
         offset = 0
+        byte_offset = 0
+        marks: tuple[list[int], list[int]] = ([], [])
+        seekable = found.reader is None and not is_gzip(found.path)
+        stat = found.path.stat() if seekable else None
         hasher = hashlib.sha256()
         blocks = _blocks(found, max_bytes, warnings, max_ratio)
         for index, data in enumerate(chunks(_hashed(blocks, hasher), boundary)):
             running.append(pool.submit(_scan_chunk, job, data, offset, index == 0))
-            offset += data.count(b"\n") + (0 if data.endswith(b"\n") else 1)
+            offset += _marks_of(data, byte_offset, offset, marks)
+            byte_offset += len(data)
             del data
             while len(running) > workers:
                 settle(running.popleft())
@@ -367,6 +414,8 @@ def scan_source(
         results = [future.result() for future in digests]
     result = _combine(done, results, warnings)
     result.sha256 = hasher.hexdigest()
+    if stat is not None and marks[0]:
+        result.marks = LineMarks(tuple(marks[0]), tuple(marks[1]), stat.st_size, stat.st_mtime_ns)
     return result
 
 
@@ -379,13 +428,26 @@ def _hashed(blocks: Iterable[bytes], hasher: hashlib._Hash) -> Iterator[bytes]:
 CONTEXT_RADIUS = 3
 
 
+Context = dict[int, tuple[tuple[str, ...], tuple[str, ...]]]
+
+_SEEK_READ_CAP = 64 << 20
+"""Bytes read at most around one group of wanted lines (a giant line is cut in the context anyway)."""
+
+
 def context_lines(
-    found: Found, max_bytes: int, wanted: set[int], radius: int = CONTEXT_RADIUS
-) -> dict[int, tuple[tuple[str, ...], tuple[str, ...]]]:
-    """Up to ``radius`` lines before and after each wanted line number of ``found``: one more streaming pass that
-    splits only the chunks holding a wanted line and stops after the last one."""
+    found: Found, max_bytes: int, wanted: set[int], radius: int = CONTEXT_RADIUS, marks: LineMarks | None = None
+) -> Context:
+    """Up to ``radius`` lines before and after each wanted line number of ``found``.
+
+    With the ``marks`` of a plain file that has not changed since it was scanned, only the stretches around the
+    wanted lines are read (seek); otherwise one more streaming pass splits the chunks holding a wanted line and stops
+    after the last one."""
     if not wanted:
         return {}
+    if marks is not None and found.reader is None:
+        stat = found.path.stat()
+        if (stat.st_size, stat.st_mtime_ns) == (marks.size, marks.mtime_ns):
+            return _context_by_seek(found, wanted, radius, marks)
     before: dict[int, list[str]] = {}
     after: dict[int, list[str]] = {}
     tail: list[str] = []
@@ -413,6 +475,39 @@ def context_lines(
 
 
 _ANY_LINE = re.compile(rb"\n")
+
+
+def _context_by_seek(found: Found, wanted: set[int], radius: int, marks: LineMarks) -> Context:
+    """Read from the mark before each group of wanted lines to the mark after it."""
+    context: Context = {}
+    ordered = sorted(wanted)
+    with found.path.open("rb") as handle:
+        group: list[int] = []
+        for line in [*ordered, None]:
+            if line is not None and (not group or line - group[-1] <= 2 * radius + 1):
+                group.append(line)
+                continue
+            first, last = max(1, group[0] - radius), group[-1] + radius
+            start = max(bisect.bisect_right(marks.lines, first) - 1, 0)
+            end = bisect.bisect_right(marks.lines, last + 1)
+            begin = marks.offsets[start]
+            stop = marks.offsets[end] if end < len(marks.offsets) else marks.size
+            handle.seek(begin)
+            data = handle.read(min(stop - begin, _SEEK_READ_CAP))
+            pieces = data.split(b"\n")
+            if data.endswith(b"\n"):
+                pieces.pop()  # what follows the last line end is not a line
+            lines = _decode(pieces)
+            base = marks.lines[start]
+            for w in group:
+                index = w - base
+                if index < len(lines):
+                    context[w] = (
+                        tuple(lines[max(index - radius, 0) : index]),
+                        tuple(lines[index + 1 : index + 1 + radius]),
+                    )
+            group = [line] if line is not None else []
+    return context
 
 
 def _decode(lines: list[bytes]) -> list[str]:

@@ -89,3 +89,42 @@ def test_evidence_carries_context_and_sources_their_hash() -> None:
     assert len(evidence.context_before) == 3
     logs = [s for s in analysis.sources if s.skipped_reason is None]
     assert logs and all(len(s.sha256) == 64 for s in logs)
+
+
+@pytest.mark.parametrize("ending", [b"\n", b"\r\n", b""])
+def test_context_by_seek_equals_a_full_pass(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, ending: bytes) -> None:
+    """The marks a scan leaves let the context be read by seeking; it must be exactly what a full pass reads."""
+    from logforensics.catalogue.loader import load_catalogue
+    from logforensics.ingest.discover import discover
+    from logforensics.model import SourceKind
+    from logforensics.resources import patterns_dir
+
+    monkeypatch.setattr(scan, "MARK_BYTES", 512)  # many marks in a small file
+    monkeypatch.setattr(scan, "CHUNK_BYTES", 4096)
+    lines = [
+        f"2024-03-01 10:{i // 60 % 60:02d}:{i % 60:02d},000 INFO  org.a.B [] - record {i} " + "x" * (i % 97)
+        for i in range(1, 2001)
+    ]
+    lines[500:500] = ["java.lang.IllegalStateException: boom", "\tat a.b.C.d(C.java:1)"]
+    path = tmp_path / "taskmanager.log"
+    newline = b"\r\n" if ending == b"\r\n" else b"\n"
+    path.write_bytes(b"\xef\xbb\xbf" + newline.join(line.encode() for line in lines) + ending)
+    [found] = discover([path], tmp_path)
+    result = scan.scan_source(
+        found,
+        SourceKind.FLINK_TASKMANAGER,
+        "log4j2",
+        catalogue=load_catalogue([patterns_dir()]),
+        keep=["record 7"],
+        tz="UTC",
+        max_bytes=1 << 30,
+    )
+    assert result.marks is not None and len(result.marks.offsets) > 50
+    total = len(lines)
+    for wanted in ({1}, {2, 3, 900}, {total}, {total - 1, 10, 501, 502}, set(range(1, total + 1, 37)), {total + 5}):
+        assert scan.context_lines(found, 1 << 30, wanted, marks=result.marks) == scan.context_lines(
+            found, 1 << 30, wanted
+        )
+    # Changed since the scan: the marks are not trusted.
+    path.write_bytes(path.read_bytes() + (b"" if ending else b"\n") + b"more\n")
+    assert scan.context_lines(found, 1 << 30, {total}, marks=result.marks)[total][1] == ("more",)

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import io
 import re
+from collections.abc import Container
 from dataclasses import dataclass
 
 import polars as pl
@@ -58,8 +59,9 @@ class Lines:
     warnings: tuple[str, ...] = ()
 
 
-def read_lines(data: bytes, name: str) -> Lines:
-    """Split ``data`` into lines. ``name`` is only used in messages."""
+def read_lines(data: bytes, name: str, said: Container[str] = ()) -> Lines:
+    """Split ``data`` into lines. ``name`` is only used in messages; warnings in ``said`` (already given for an
+    earlier chunk of the same file) are not looked for again."""
     if not data:
         return Lines(pl.DataFrame(schema=LINES_SCHEMA))
     warnings: list[str] = []
@@ -82,15 +84,19 @@ def read_lines(data: bytes, name: str) -> Lines:
         frame = frame.with_columns(pl.col("line").str.strip_suffix("\r"))
     frame = frame.with_columns(pl.col("line").fill_null("")).with_row_index("line_no", offset=1)
     frame = frame.with_columns(pl.col("line_no").cast(pl.Int64)).select(list(LINES_SCHEMA))
-    warnings.extend(_oddities(data, frame))
+    warnings.extend(_oddities(data, frame, said))
     return Lines(frame, tuple(warnings))
 
 
-def _oddities(data: bytes, frame: pl.DataFrame) -> list[str]:
-    """What the reader changed or what the bytes say about the file, besides splitting it."""
+def _oddities(data: bytes, frame: pl.DataFrame, known: Container[str] = ()) -> list[str]:
+    """What the reader changed or what the bytes say about the file, besides splitting it (except ``known``)."""
     said: list[str] = []
     line = pl.col("line")
-    if frame.height and frame.select(line.str.contains(_REPLACEMENT, literal=True).any()).item():
+    if (
+        INVALID_UTF8 not in known
+        and frame.height
+        and frame.select(line.str.contains(_REPLACEMENT, literal=True).any()).item()
+    ):
         replaced = frame.select(line.str.count_matches(_REPLACEMENT, literal=True).sum()).item()
         if replaced > data.count(_REPLACEMENT.encode()):  # more than the U+FFFD the file itself holds
             said.append(INVALID_UTF8)
