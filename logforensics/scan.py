@@ -26,7 +26,7 @@ import polars as pl
 
 from logforensics.catalogue.model import Catalogue
 from logforensics.errors import InputError
-from logforensics.ingest.discover import DEFAULT_LIMITS, Found, is_gzip
+from logforensics.ingest.discover import DEFAULT_LIMITS, Found, budget_cut, budget_limit, is_gzip
 from logforensics.ingest.streams import RATIO_SLACK, ratio_message
 from logforensics.model import (
     EVENTS_SCHEMA,
@@ -133,10 +133,17 @@ class ScanResult:
 
 
 def _blocks(
-    found: Found, max_bytes: int, warnings: list[str], max_ratio: float = DEFAULT_LIMITS.max_ratio
+    found: Found,
+    max_bytes: int,
+    warnings: list[str],
+    max_ratio: float = DEFAULT_LIMITS.max_ratio,
+    *,
+    charge: bool = True,
 ) -> Iterator[bytes]:
     """The input's decompressed bytes in blocks, at most ``max_bytes`` in all. A gzip file whose inflated bytes
-    outgrow ``max_ratio`` times the compressed bytes read is a bomb: reading stops with an InputError."""
+    outgrow ``max_ratio`` times the compressed bytes read is a bomb: reading stops with an InputError. With
+    ``charge``, a gzip's inflated bytes are taken from its budget (``max_total_bytes``); reading it again for the
+    evidence's context does not charge twice."""
     if found.reader is not None:  # archive members, sections of dumps: their reader is already bounded
         read = found.read(max_bytes)
         warnings.extend(read.warnings)
@@ -144,6 +151,8 @@ def _blocks(
         return
     remaining = max_bytes
     if is_gzip(found.path):
+        budget = found.budget if charge else None
+        remaining = limit = budget_limit(budget, max_bytes)
         inflater = zlib.decompressobj(wbits=31)
         compressed = inflated = 0
         with found.path.open("rb") as raw:
@@ -166,6 +175,8 @@ def _blocks(
                     warnings.append(f"gzip stream is damaged ({exc}); kept what was inflated before it")
                     return
                 remaining -= len(block)
+                if budget is not None:
+                    budget.take(len(block))
                 if block:
                     yield block
                 if inflater.unconsumed_tail:
@@ -177,7 +188,12 @@ def _blocks(
                     inflater = zlib.decompressobj(wbits=31)  # the next member of a multi-member gzip
                     pending = rest
             if inflater.unconsumed_tail or raw.read(1):
-                warnings.append(f"cut at --max-bytes ({max_bytes} bytes after decompression); the rest was not read")
+                if budget is not None and limit < max_bytes:
+                    warnings.append(budget_cut(budget, inflated))
+                else:
+                    warnings.append(
+                        f"cut at --max-bytes ({max_bytes} bytes after decompression); the rest was not read"
+                    )
         return
     with found.path.open("rb") as handle:
         while remaining > 0:
@@ -467,7 +483,7 @@ def context_lines(
     tail: list[str] = []
     offset = 0
     last_wanted = max(wanted)
-    for data in chunks(_blocks(found, max_bytes, []), _ANY_LINE):
+    for data in chunks(_blocks(found, max_bytes, [], charge=False), _ANY_LINE):
         count = data.count(b"\n") + (0 if data.endswith(b"\n") else 1)
         low, high = offset + 1, offset + count
         open_after = [w for w, lines in after.items() if len(lines) < radius]

@@ -28,7 +28,7 @@ from typing import BinaryIO
 from logforensics.errors import InputError
 from logforensics.ingest import aggregated, archive, encoding, kubectl
 from logforensics.ingest.duplicates import mark_duplicates
-from logforensics.ingest.limits import DEFAULT_LIMITS, DEFAULT_MAX_BYTES, Limits
+from logforensics.ingest.limits import DEFAULT_LIMITS, DEFAULT_MAX_BYTES, Budget, Limits
 from logforensics.ingest.rotation import order_rotated
 from logforensics.ingest.source import (
     READ_ERRORS,
@@ -56,7 +56,6 @@ __all__ = [
 ]
 
 HIDDEN_FOLDER = "hidden folder (its name starts with '.'), not walked"
-
 
 
 def common_root(paths: list[Path]) -> Path:
@@ -243,7 +242,7 @@ def _decoded(blob: Blob, wide: str, ctx: Context) -> Iterator[Found]:
 
 def _single(blob: Blob, ctx: Context) -> Found:
     if blob.plain_file:  # read by read_bounded (or streamed by the caller): plain and .gz alike
-        return Found(blob.path, blob.label, blob.size)
+        return Found(blob.path, blob.label, blob.size, budget=ctx.budget if blob.compressed else None)
     return Found(
         blob.path,
         blob.label,
@@ -281,15 +280,23 @@ def opener(path: Path) -> BinaryIO:
     return path.open("rb")
 
 
-def read_bounded(path: Path, max_bytes: int = DEFAULT_MAX_BYTES) -> Read:
-    """The decompressed bytes, at most ``max_bytes``; a damaged gzip keeps everything inflated before the damage."""
+def read_bounded(path: Path, max_bytes: int = DEFAULT_MAX_BYTES, budget: Budget | None = None) -> Read:
+    """The decompressed bytes, at most ``max_bytes``; a damaged gzip keeps everything inflated before the damage.
+    A gzip's inflated bytes are taken from ``budget`` (and bounded by what it has left)."""
     digest = hashlib.sha256()
     try:
         with path.open("rb") as raw:
             for block in iter(lambda: raw.read(1 << 20), b""):
                 digest.update(block)
         if is_gzip(path):
-            data, warnings = _inflate(path, max_bytes)
+            limit = budget_limit(budget, max_bytes)
+            data, warnings = _inflate(path, limit)
+            if budget is not None:
+                budget.take(len(data))
+                if limit < max_bytes:
+                    warnings = [
+                        budget_cut(budget, len(data)) if w.startswith("cut at --max-bytes") else w for w in warnings
+                    ]
         else:
             with path.open("rb") as handle:
                 data = handle.read(max_bytes)
@@ -297,6 +304,23 @@ def read_bounded(path: Path, max_bytes: int = DEFAULT_MAX_BYTES) -> Read:
     except OSError as exc:
         raise InputError(f"{path}: cannot read: {exc.strerror or exc}") from exc
     return Read(data, digest.hexdigest(), tuple(warnings))
+
+
+def budget_limit(budget: Budget | None, max_bytes: int) -> int:
+    """The bytes a compressed input may still inflate: ``max_bytes``, less when the total budget has less left;
+    InputError when it has nothing left."""
+    if budget is None:
+        return max_bytes
+    if budget.remaining <= 0:
+        raise budget.refuse()
+    return min(max_bytes, budget.remaining)
+
+
+def budget_cut(budget: Budget, kept: int) -> str:
+    return (
+        f"cut after {kept} bytes: the total of bytes inflated from compressed inputs reached the limit "
+        f"(max_total_bytes = {budget.limit}); the rest was not read"
+    )
 
 
 def _inflate(path: Path, max_bytes: int) -> tuple[bytes, list[str]]:

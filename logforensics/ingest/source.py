@@ -73,6 +73,8 @@ class Found:
     """The first bytes of the input; None: from ``path``."""
     group: str | None = None
     """Rotated parts of one log share a group (the label of the current file), in oldest-first order."""
+    budget: Budget | None = field(default=None, compare=False, repr=False)
+    """A ``.gz`` file on disk: what it inflates counts toward ``max_total_bytes`` (read from ``path``)."""
 
     def head(self) -> bytes:
         if self.header is not None:
@@ -86,7 +88,7 @@ class Found:
             return self.reader(max_bytes)
         from logforensics.ingest.discover import read_bounded
 
-        return read_bounded(self.path, max_bytes)
+        return read_bounded(self.path, max_bytes, self.budget)
 
 
 Opener = Callable[[], BinaryIO]

@@ -418,3 +418,31 @@ def test_kubectl_and_yarn_outputs_inside_an_archive(tmp_path: Path) -> None:
     ]
     assert found["support.zip!/k8s/all-pods.log#tm-1"].read(1 << 30).data == tm_lines(20)
     assert found[f"support.zip!/yarn/app.log#{CONTAINER_TM}/taskmanager.log"].read(1 << 30).data == tm_lines(30)
+
+
+def test_plain_gz_files_count_toward_the_total_limit(tmp_path: Path) -> None:
+    """A .gz file on disk inflates like an archive member: it is charged to --max-total-bytes, read whole (GC logs,
+    traces) or streamed (Flink logs)."""
+    from logforensics.api import analyze
+
+    parts = [tm_lines(1000, seed=s) for s in range(3)]
+    for i, data in enumerate(parts):
+        (tmp_path / f"taskmanager.log.{i + 1}.gz").write_bytes(gzip.compress(data))
+    limit = len(parts[0]) + len(parts[1]) // 2
+    found = discover([tmp_path], tmp_path, Limits(max_total_bytes=limit))
+    reads = [f.read(1 << 30) for f in found[:2]]
+    assert [len(r.data) for r in reads] == [len(parts[2]), limit - len(parts[2])]  # oldest (.3) first
+    assert reads[1].warnings == (
+        f"cut after {limit - len(parts[2])} bytes: the total of bytes inflated from compressed inputs reached the "
+        f"limit (max_total_bytes = {limit}); the rest was not read",
+    )
+    with pytest.raises(InputError, match=r"not read: .* the total limit \(max_total_bytes = \d+\)"):
+        found[2].read(1 << 30)
+
+    analysis = analyze([tmp_path], limits=Limits(max_total_bytes=limit))
+    by_label = {s.path: s for s in analysis.sources}
+    oldest, middle, newest = (by_label[f"taskmanager.log.{n}.gz"] for n in (3, 2, 1))
+    assert oldest.skipped_reason is None and not any("max_total_bytes" in w for w in oldest.warnings)
+    assert middle.skipped_reason is None
+    assert any(w.startswith(f"cut after {limit - len(parts[2])} bytes") for w in middle.warnings)
+    assert newest.skipped_reason is not None and "max_total_bytes" in newest.skipped_reason
