@@ -72,13 +72,19 @@ def classify_records(records: pl.DataFrame, signals: Iterable[Signal]) -> pl.Dat
     # literals of signals that search the whole text.
     message_literals = sorted({literal for s in line_signals for literal in s.literals})
     text_literals = sorted({literal for s in line_signals if s.search_in is SearchIn.TEXT for literal in s.literals})
-    in_detail = (
-        pl.when(pl.col("detail").is_not_null())
-        .then(pl.col("detail").str.extract_many(text_literals, overlapping=True))
-        .otherwise(pl.lit([], dtype=pl.List(pl.String)))
-        if text_literals
-        else pl.lit([], dtype=pl.List(pl.String))
-    )
+    no_hits = pl.lit([], dtype=pl.List(pl.String))
+    if text_literals:
+        # The same stack trace comes again and again: scan each distinct one once.
+        detail_hits = (
+            records.select("detail")
+            .drop_nulls()
+            .unique()
+            .with_columns(_detail_hits=pl.col("detail").str.extract_many(text_literals, overlapping=True))
+        )
+        records = records.join(detail_hits, on="detail", how="left")
+        in_detail = pl.col("_detail_hits").fill_null(no_hits)
+    else:
+        in_detail = no_hits
     candidates = (
         records.with_columns(message=pl.col("message").fill_null(""))
         .with_columns(
@@ -96,7 +102,7 @@ def classify_records(records: pl.DataFrame, signals: Iterable[Signal]) -> pl.Dat
     rows_by_literal = {
         literal: frame["_row"] for (literal,), frame in pairs.partition_by("literal", as_dict=True).items()
     }
-    candidates = candidates.drop("_hits")
+    candidates = candidates.drop("_hits", "_detail_hits", strict=False)
     frames: list[pl.DataFrame] = []
     for signal in line_signals:
         held = [rows_by_literal[literal] for literal in signal.literals if literal in rows_by_literal]

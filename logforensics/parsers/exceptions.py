@@ -153,7 +153,10 @@ def _frames(block: pl.Expr) -> pl.Expr:
 
 def trace_parts(records: pl.DataFrame) -> pl.DataFrame:
     """One row per record that holds a trace: ``source``, ``line``, ``ts``, ``exception``, ``root_cause``,
-    ``exception_class``, ``root_class``, ``frames``, ``signature``, ``benign``, ``trace`` (the full trace text)."""
+    ``exception_class``, ``root_class``, ``frames``, ``signature``, ``benign``, ``trace`` (the full trace text).
+
+    The same trace is logged again and again (measured on a generated 1 GiB log: 9,446 traces, 2,640 distinct), so
+    each distinct (message, detail) is taken apart once and the parts joined back to its records."""
     base = records.select(
         "source",
         "line",
@@ -161,6 +164,24 @@ def trace_parts(records: pl.DataFrame) -> pl.DataFrame:
         message=pl.col("message").fill_null(""),
         detail=pl.col("detail"),
     )
+    parts = _distinct_parts(base.select("message", "detail").unique())
+    return base.join(parts, on=["message", "detail"], how="inner", nulls_equal=True).select(
+        "source",
+        "line",
+        "ts",
+        "exception",
+        "root_cause",
+        "exception_class",
+        "root_class",
+        "frames",
+        "signature",
+        "benign",
+        "trace",
+    )
+
+
+def _distinct_parts(base: pl.DataFrame) -> pl.DataFrame:
+    """The parts of each (message, detail) of ``base`` that holds a trace, with those two columns as keys."""
     bare = pl.col("message").str.contains("|".join(KEEP_LITERALS)) & pl.col("message").str.contains(_EXC_LINE_RE)
     candidates = base.filter(bare | pl.col("detail").str.contains(_DETAIL_PREFILTER).fill_null(False))
     exc_line_in_detail = pl.col("detail").str.extract(_EXC_LINE_IN_TEXT_RE, 1)
@@ -186,7 +207,7 @@ def trace_parts(records: pl.DataFrame) -> pl.DataFrame:
             .then(pl.col("detail").str.strip_chars_start("\r\n"))
         )
         .filter(pl.col("trace").is_not_null())
-        .select("source", "line", "ts", "message", "trace")
+        .select("message", "detail", "trace")
     )
     blocks = pl.concat_str(pl.lit("\n"), pl.col("trace")).str.split(_CAUSED_BY)
     exc = _first_line(pl.col("trace")).str.head(_LINE_CAP).str.extract_groups(_EXC_LINE_RE)
@@ -244,9 +265,8 @@ def trace_parts(records: pl.DataFrame) -> pl.DataFrame:
         benign=_benign(),
     )
     return parts.select(
-        "source",
-        "line",
-        "ts",
+        "message",
+        "detail",
         "exception",
         "root_cause",
         exception_class=pl.col("exc_class"),
