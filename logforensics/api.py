@@ -17,6 +17,7 @@ import regex
 from logforensics.catalogue.loader import load_catalogue
 from logforensics.catalogue.model import Catalogue, SignalSource
 from logforensics.errors import InputError
+from logforensics.gcsets import part_facts, plan_sets
 from logforensics.ingest import override
 from logforensics.ingest.discover import DEFAULT_MAX_BYTES, Found, Limits, common_root, discover
 from logforensics.ingest.override import Override
@@ -98,6 +99,47 @@ def _read_gc(parsed: _Parsed, max_bytes: int) -> None:
     if whole is not None:
         parsed.lines = whole[1]
         parsed.gc = parse_gc(whole[1], parsed.found.label, parsed.layout or "gc_unified")
+
+
+def _place_gc_sets(
+    gc_parsed: list[_Parsed], zone: str | dt.timedelta, tm_starts: dict[str, dt.datetime | None]
+) -> list[_Parsed]:
+    """The GC logs, each rotated set's parts in content order (gcsets.py), with what was decided in their
+    warnings; an uptime-only part is parsed again with the start of its JVM run where one is known."""
+    by_label = {p.found.label: p for p in gc_parsed if p.gc is not None}
+    parts = [
+        part_facts(label, p.found.group or label, p.gc, p.lines, zone)
+        for label, p in by_label.items()
+        if p.gc is not None
+    ]
+    ordered: list[_Parsed] = []
+    for plan in plan_sets(parts, tm_starts):
+        for label in plan.order:
+            p, part_plan = by_label[label], plan.parts[label]
+            if p.gc is not None and p.gc.jvm_start is None and part_plan.anchor is not None and p.lines is not None:
+                p.gc = parse_gc(p.lines, label, p.layout or "gc_unified", jvm_start_hint=part_plan.anchor)
+            p.warnings = p.warnings + part_plan.notes
+            ordered.append(p)
+    return ordered + [p for p in gc_parsed if p.gc is not None and all(p is not q for q in ordered)]
+
+
+def _in_set_order(parsed: list[_Parsed], gc_ordered: list[_Parsed]) -> list[_Parsed]:
+    """``parsed`` with its GC logs in the order of ``gc_ordered`` (the other sources keep their places)."""
+    slots = iter(gc_ordered)
+    return [next(slots, p) if p.gc is not None else p for p in parsed]
+
+
+def _gc_set_sources(gc_ordered: list[_Parsed]) -> list[ParsedSource]:
+    """One timeline source per rotated GC set (a single file is a set of one): its parts' events in content order,
+    so that GC windows and trends run across the parts; each event keeps its own file and line."""
+    sets: dict[str, list[pl.DataFrame]] = {}
+    for p in gc_ordered:
+        if p.gc is not None:
+            sets.setdefault(p.found.group or p.found.label, []).append(p.gc.events)
+    return [
+        ParsedSource(group, SourceKind.GC_LOG, gc_events=pl.concat(frames, how="vertical"))
+        for group, frames in sets.items()
+    ]
 
 
 def _scan(
@@ -220,14 +262,14 @@ def analyze(
     gc_parsed = [p for p in parsed if p.gc is not None]
     owners = source_tm_ids(sources + [ParsedSource(p.found.label, p.kind) for p in gc_parsed], flink_events)
 
-    # Uptime-only GC logs: anchor them at the start of the TaskManager they belong to.
+    # Rotated GC sets in content order; uptime-only parts placed with the start of their JVM run (or, for the newest
+    # run, of the TaskManager they belong to).
     starts = _tm_starts(logs, owners)
-    for p in gc_parsed:
-        if p.gc is not None and p.gc.jvm_start is None and p.lines is not None:
-            hint = starts.get(owners.get(p.found.label, ""))
-            if hint is not None:
-                p.gc = parse_gc(p.lines, p.found.label, p.layout or "gc_unified", jvm_start_hint=hint)
-    gc_sources = [ParsedSource(p.found.label, p.kind, gc_events=p.gc.events) for p in gc_parsed if p.gc]
+    gc_parsed = _place_gc_sets(
+        gc_parsed, zone, {p.found.label: starts.get(owners.get(p.found.label, "")) for p in gc_parsed}
+    )
+    parsed = _in_set_order(parsed, gc_parsed)
+    gc_sources = _gc_set_sources(gc_parsed)
     events = assemble(flink_events, gc_sources, owners, catalogue)
     if progress:
         progress("matching", 0, 1)

@@ -20,6 +20,7 @@ import polars as pl
 import regex
 
 from logforensics.catalogue.model import Catalogue, GcPredicate, SearchIn, Signal, SignalSource
+from logforensics.gcwindows import apply_condition
 from logforensics.model import EVENTS_SCHEMA, KEY_COLUMNS, TEXT_CAP, SourceKind
 
 _CONTAINER_IN_PATH = regex.compile(r"(container_(?:e\d+_)?\d+_\d+_\d+_\d+)")
@@ -178,7 +179,10 @@ def _unkeyed_events(
 
 
 def select_gc(gc_events: pl.DataFrame, predicate: GcPredicate) -> pl.DataFrame:
-    """The GC events (GC_EVENTS_SCHEMA) a GC signal's predicate selects."""
+    """What a GC signal's predicate finds in ``gc_events`` (GC_EVENTS_SCHEMA, one log or one rotated set in log
+    order): the selected GC events, or, for a predicate with a window or trend condition, one row per window or
+    run that meets it (placed at one of its GC events, ``text`` saying what was found); ``value`` is the number the
+    signal measures (the pause, the share of the window in GC, the heap after GC)."""
     rows = gc_events.filter(pl.col("pause_ms").fill_null(0.0) >= predicate.min_pause_ms)
     if predicate.full_only:
         rows = rows.filter(pl.col("is_full").fill_null(False))
@@ -190,10 +194,12 @@ def select_gc(gc_events: pl.DataFrame, predicate: GcPredicate) -> pl.DataFrame:
         rows = rows.filter(pl.col("cause").fill_null("").str.contains(predicate.cause_regex))
     if predicate.not_cause_regex:
         rows = rows.filter(~pl.col("cause").fill_null("").str.contains(predicate.not_cause_regex))
-    return rows
+    return apply_condition(rows, predicate)
 
 
 def classify_gc(gc_events: pl.DataFrame, signals: Iterable[Signal]) -> pl.DataFrame:
+    """Events (EVENTS_SCHEMA) of every GC signal over ``gc_events``: one GC log, or the parts of one rotated set
+    concatenated in content order (so that windows and trends run across the parts)."""
     frames: list[pl.DataFrame] = []
     for signal in signals:
         if signal.gc is None or gc_events.height == 0:
@@ -209,7 +215,7 @@ def classify_gc(gc_events: pl.DataFrame, signals: Iterable[Signal]) -> pl.DataFr
                 ts_quality=pl.col("ts_quality"),
                 source=pl.col("source"),
                 source_kind=SourceKind.GC_LOG,
-                value=pl.col("pause_ms"),
+                value=pl.col("value"),
                 text=pl.col("text"),
             )
         )

@@ -90,6 +90,11 @@ _GC_KEYS: dict[str, tuple[type | tuple[type, ...], bool]] = {
     "type_regex": (str, False),
     "cause_regex": (str, False),
     "not_cause_regex": (str, False),
+    "window": (str, False),
+    "max_throughput": ((int, float), False),
+    "heap_after_full_rising": (int, False),
+    "min_rise_pct": ((int, float), False),
+    "min_after_pct": ((int, float), False),
 }
 _GAP_KEYS: dict[str, tuple[type | tuple[type, ...], bool]] = {
     "min_seconds": ((int, float), True),
@@ -294,22 +299,9 @@ def _load_signal(file: _File, data: dict[str, Any]) -> Signal | None:
         if "gc" not in data:
             file.error("sources", "a signal with source 'gc' needs a [gc] table")
             ok = False
-        elif file.check_table(data["gc"], _GC_KEYS, "[gc]"):
-            gc = GcPredicate(
-                min_pause_ms=float(data["gc"].get("min_pause_ms", 0.0)),
-                full_only=data["gc"].get("full_only", False),
-                pauses_only=data["gc"].get("pauses_only", True),
-                type_regex=data["gc"].get("type_regex"),
-                cause_regex=data["gc"].get("cause_regex"),
-                not_cause_regex=data["gc"].get("not_cause_regex"),
-            )
-            for key in ("type_regex", "cause_regex", "not_cause_regex"):
-                reason = compile_check(data["gc"][key]) if key in data["gc"] else None
-                if reason:
-                    file.error(key, f"{key} does not compile for polars (Rust syntax): {reason}")
-                    ok = False
         else:
-            ok = False
+            gc = _load_gc(file, data["gc"])
+            ok &= gc is not None
     elif "gap" in data:
         if file.check_table(data["gap"], _GAP_KEYS, "[gap]"):
             gap = GapPredicate(min_seconds=float(data["gap"]["min_seconds"]))
@@ -333,13 +325,16 @@ def _load_signal(file: _File, data: dict[str, Any]) -> Signal | None:
                 )
                 ok = False
             for sample in data.get("samples", []):
-                if literals and not any(literal in sample for literal in literals):
+                if not isinstance(sample, str):
+                    file.error("samples", "'samples' must be a list of strings")
+                    ok = False
+                elif literals and not any(literal in sample for literal in literals):
                     file.error("samples", f"sample holds none of the literals {list(literals)!r}: {sample[:80]!r}")
                     ok = False
     if data.get("value_group") and data["value_group"] not in groups:
         file.error("value_group", f"value_group '{data['value_group']}' is not a named group of the regex")
         ok = False
-    if gc is None and gap is None and not data.get("samples"):
+    if "gc" not in sources and "gap" not in data and not data.get("samples"):
         file.error("samples", "a line signal needs at least one real sample line in 'samples'")
         ok = False
     if not ok:
@@ -363,6 +358,68 @@ def _load_signal(file: _File, data: dict[str, Any]) -> Signal | None:
         samples=_strings(file, "samples", data.get("samples", [])),
         misses=_strings(file, "misses", data.get("misses", [])),
         root=str(file.path.parent.parent),
+    )
+
+
+def _load_gc(file: _File, table: dict[str, Any]) -> GcPredicate | None:
+    """The ``[gc]`` table: which GC events a signal selects, and the window or trend condition they may feed."""
+    if not file.check_table(table, _GC_KEYS, "[gc]"):
+        return None
+    ok = True
+    for key in ("type_regex", "cause_regex", "not_cause_regex"):
+        reason = compile_check(table[key]) if key in table else None
+        if reason:
+            file.error(key, f"{key} does not compile for polars (Rust syntax): {reason}")
+            ok = False
+    window: dt.timedelta | None = None
+    if "window" in table:
+        window = parse_duration(table["window"])
+        if window is None or window <= dt.timedelta(0):
+            file.error("window", f"window '{table['window']}' is not a duration like '30s', '1m', '10m'")
+            ok = False
+    throughput = table.get("max_throughput")
+    if throughput is not None and not 0.0 < float(throughput) < 1.0:
+        file.error("max_throughput", f"max_throughput must be a share between 0 and 1 (0.5: half), not {throughput}")
+        ok = False
+    if (throughput is None) != ("window" not in table):
+        key = "window" if throughput is None else "max_throughput"
+        file.error(key, "'window' and 'max_throughput' go together: the share of each window the application ran")
+        ok = False
+    rising = table.get("heap_after_full_rising")
+    if rising is not None and rising < 2:
+        file.error("heap_after_full_rising", "heap_after_full_rising counts full GCs in a row: at least 2")
+        ok = False
+    for key in ("min_rise_pct", "min_after_pct"):
+        if key not in table:
+            continue
+        if rising is None:
+            file.error(key, f"'{key}' only qualifies 'heap_after_full_rising'")
+            ok = False
+        elif not 0.0 <= float(table[key]) <= 100.0:
+            file.error(key, f"'{key}' is a percentage of the heap, between 0 and 100")
+            ok = False
+    if throughput is not None and rising is not None:
+        file.error(
+            "heap_after_full_rising", "a GC signal has one condition: 'max_throughput' or 'heap_after_full_rising'"
+        )
+        ok = False
+    if (throughput is not None or rising is not None) and table.get("pauses_only") is False:
+        file.error("pauses_only", "throughput and heap conditions read stop-the-world pauses: drop 'pauses_only'")
+        ok = False
+    if not ok:
+        return None
+    return GcPredicate(
+        min_pause_ms=float(table.get("min_pause_ms", 0.0)),
+        full_only=table.get("full_only", False),
+        pauses_only=table.get("pauses_only", True),
+        type_regex=table.get("type_regex"),
+        cause_regex=table.get("cause_regex"),
+        not_cause_regex=table.get("not_cause_regex"),
+        window=window,
+        max_throughput=None if throughput is None else float(throughput),
+        heap_after_full_rising=rising,
+        min_rise_pct=float(table.get("min_rise_pct", 0.0)),
+        min_after_pct=float(table.get("min_after_pct", 0.0)),
     )
 
 

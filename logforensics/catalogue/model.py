@@ -42,7 +42,12 @@ class SearchIn(StrEnum):
 
 @dataclass(frozen=True)
 class GcPredicate:
-    """Which GC events a GC signal selects."""
+    """Which GC events a GC signal selects.
+
+    Without a condition, every selected GC event is a signal event. With one, the selected events only feed it and
+    the signal's events are what the condition finds: ``max_throughput`` (with ``window``) one event per window of
+    wall time in which GC pauses left the application less than that share of the time; ``heap_after_full_rising``
+    one event per run of that many (or more) consecutive full GCs whose heap after GC kept rising."""
 
     min_pause_ms: float = 0.0
     full_only: bool = False
@@ -53,6 +58,53 @@ class GcPredicate:
     """The event's ``cause`` must match (e.g. ``Metadata GC Threshold``)."""
     not_cause_regex: str | None = None
     """The event's ``cause`` must not match."""
+    window: dt.timedelta | None = None
+    """With ``max_throughput``: the length of the window of wall time (``window = "1m"``); a window starts at a
+    pause."""
+    max_throughput: float | None = None
+    """A window condition (0 < x < 1): an event per window in which the application ran less than this share of the
+    wall time (0.5: the pauses took more than half of it). Windows of one event never overlap; the event is placed
+    at the window's first pause and its value is the share of the window spent in GC, in percent."""
+    heap_after_full_rising: int | None = None
+    """A trend condition (>= 2): an event per run of at least this many consecutive full GCs of one JVM whose heap
+    after GC rose each time, placed at the run's last full GC; its value is that GC's heap after, in MB."""
+    min_rise_pct: float = 0.0
+    """With ``heap_after_full_rising``: the run's rise (last heap after minus first) must reach this percentage of
+    the committed heap."""
+    min_after_pct: float = 0.0
+    """With ``heap_after_full_rising``: the run's last full GC must leave at least this percentage of the committed
+    heap occupied."""
+
+    @property
+    def condition(self) -> str | None:
+        """``"throughput"``, ``"heap_rising"`` or None (each selected event is a signal event)."""
+        if self.max_throughput is not None:
+            return "throughput"
+        if self.heap_after_full_rising is not None:
+            return "heap_rising"
+        return None
+
+    def describe(self) -> str:
+        """One line saying what the predicate selects, for ``patterns show`` and the docs."""
+        parts = [f"pause >= {self.min_pause_ms:g} ms" if self.min_pause_ms else "any duration"]
+        parts += ["full GCs only"] if self.full_only else []
+        parts += ["stop-the-world pauses only"] if self.pauses_only else ["pauses and other GC events"]
+        parts += [f"type ~ {self.type_regex}"] if self.type_regex else []
+        parts += [f"cause ~ {self.cause_regex}"] if self.cause_regex else []
+        parts += [f"cause !~ {self.not_cause_regex}"] if self.not_cause_regex else []
+        if self.max_throughput is not None and self.window is not None:
+            parts.append(
+                f"then one event per {self.window.total_seconds():g} s window where the application ran less than "
+                f"{self.max_throughput:.0%} of the time"
+            )
+        if self.heap_after_full_rising is not None:
+            trend = f"then one event per run of {self.heap_after_full_rising}+ full GCs with rising heap after GC"
+            if self.min_rise_pct:
+                trend += f", rising by >= {self.min_rise_pct:g}% of the heap"
+            if self.min_after_pct:
+                trend += f", the last leaving >= {self.min_after_pct:g}% of the heap occupied"
+            parts.append(trend)
+        return ", ".join(parts)
 
 
 @dataclass(frozen=True)

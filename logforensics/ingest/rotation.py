@@ -5,7 +5,9 @@ parts get a common ``group`` (the label of the current file) so that a report ca
 numbered parts (``.1`` .. ``.N``, the higher the older, as log4j's and flink-daemon.sh's rotation write them), dated
 parts (``.2024-01-01``, ``.2024-01-01-13``, ``.2024-01-01.2``: older dates first, before the numbered ones), the JDK 8
 GC log's ``.0.current`` (the newest), each possibly gzipped (``.3.gz``). GC logs number their files in the order
-they are written (``gc.log.0`` first).
+they are written (``gc.log.0`` first), but their writers go round in a cycle and overwrite the oldest file
+(JDK 8 ``-XX:+UseGCLogFileRotation``, unified logging's ``filecount=``): for them this name order is only where
+:mod:`logforensics.gcsets` starts, which orders a GC set by what its parts contain once they are parsed.
 """
 
 from __future__ import annotations
@@ -37,6 +39,15 @@ def rotation_key(label: str) -> tuple[str, tuple[int, str, int]]:
         gc = "gc" in match.group("base").rsplit("/", 1)[-1].lower()
         return match.group("base"), (1, "", number if gc else -number)
     return match.group("base"), (2, "", 0)
+
+
+def rotation_index(label: str) -> tuple[int | None, bool]:
+    """(the rotation number in the name, whether the name ends in JDK 8's ``.current``): ``gc.log.3.current`` is
+    (3, True), ``gc.log.2.gz`` (2, False), ``gc.log`` and dated parts (None, False)."""
+    match = _ROTATED.match(label)
+    if match is None or match.group("n") is None:
+        return None, False
+    return int(match.group("n")), match.group("current") is not None
 
 
 def order_rotated(found: list[Found]) -> list[Found]:
