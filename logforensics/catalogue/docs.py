@@ -147,7 +147,7 @@ def signal_text(catalogue: Catalogue, signal: Signal) -> str:
     out += ["", "Matching"]
     if signal.gc is not None:
         gc = signal.gc
-        out.append(f"  GC events: pause >= {gc.min_pause_ms:g} ms, full only {gc.full_only}, pauses {gc.pauses_only}")
+        out.append(f"  GC events: {gc.describe()}")
     if signal.gap is not None:
         out.append(f"  a TaskManager log silent for at least {signal.gap.min_seconds:g} s")
     if signal.literals:
