@@ -31,7 +31,7 @@ import polars as pl
 
 from logforensics.catalogue.model import Catalogue, Cause, Status
 from logforensics.catalogue.versions import Version, parse_range, version_in_text
-from logforensics.match.sequence import Event, KeyResolver, Match, find_matches
+from logforensics.match.sequence import Event, KeyResolver, Match, event_text, find_matches
 from logforensics.match.threshold import find_threshold_matches, window_label
 from logforensics.model import Evidence, Finding, FindingKind, Remediation
 
@@ -64,13 +64,14 @@ def _ts(event: Event) -> dt.datetime | None:
     return None if event.get("_untimed") else event["ts"]
 
 
-def _evidence(events: Iterable[Event]) -> tuple[Evidence, ...]:
+def _evidence(events: Iterable[Event], frame: pl.DataFrame) -> tuple[Evidence, ...]:
+    """Evidence rows of matched ``events`` (matched in ``frame``), one per line, in time order."""
     by_line: dict[tuple[str, int], Evidence] = {}
     for e in events:
         key = (e["source"], e["line"])
         known = by_line.get(key)
         if known is None:
-            by_line[key] = Evidence(e["source"], e["line"], _ts(e), e["text"] or "", signal=e["kind"])
+            by_line[key] = Evidence(e["source"], e["line"], _ts(e), event_text(e, frame), signal=e["kind"])
         elif e["kind"] not in known.signal.split(", "):  # one line, several meanings: one evidence row
             by_line[key] = replace(known, signal=f"{known.signal}, {e['kind']}")
     out = list(by_line.values())
@@ -227,7 +228,7 @@ def _finding(
         first_ts=min(m.first_ts for m in timed) if timed else None,
         last_ts=max(m.last_ts for m in timed) if timed else None,
         keys=keys,
-        evidence=_evidence([*first.events, *corroborating, *(m.events[0] for m in matches[1:])]),
+        evidence=_evidence([*first.events, *corroborating, *(m.events[0] for m in matches[1:])], events),
         remediation=remediation_for(cause, version),
         summary=_summary(cause.summary, first.keys | {k: v for k, v in keys.items() if k not in first.keys}),
         diagnosis=cause.diagnosis,

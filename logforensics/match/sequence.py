@@ -169,10 +169,18 @@ def find_matches(cause: Cause, events: pl.DataFrame, present: set[str] | None = 
     if present is not None and not _has_required(seq, present):
         return []
     wanted = relevant_signals(cause)
-    candidates = events.filter(pl.col("kind").is_in(list(wanted)))
+    # Only the columns matching reads become Python dicts (a restart loop has 100 000s of events); an event's text
+    # is fetched by its row number (``_row`` in ``events``) for the few that become evidence: see ``event_text``.
+    resolver = KeyResolver.of(seq)
+    needed = dict.fromkeys(["ts", "source", "line", "kind", *(c for cs in resolver.columns.values() for c in cs)])
+    candidates = (
+        events.with_row_index("_row")
+        .filter(pl.col("kind").is_in(list(wanted)))
+        .select("_row", *(c for c in needed if c in events.columns))
+    )
     if not _has_required(seq, set(candidates["kind"].unique().to_list())):
         return []
-    timed = candidates.filter(pl.col("ts").is_not_null())
+    timed = _near_a_start(candidates.filter(pl.col("ts").is_not_null()), seq)
     matches = _matches(cause, seq, timed.sort(["ts", "source", "line"]).to_dicts()) if timed.height else []
     if matches:
         return matches
@@ -187,6 +195,33 @@ def find_matches(cause: Cause, events: pl.DataFrame, present: set[str] | None = 
             match.untimed = True
             matches.append(match)
     return matches
+
+
+def _near_a_start(timed: pl.DataFrame, seq: Sequence) -> pl.DataFrame:
+    """``timed`` without the step events that no match can use: every step event of a match lies within
+    maxspan + clock_skew of the match's start, an event of the first required step. Events of the first step, and
+    of ``absent``/``until`` signals (they are looked for in windows of their own), all stay."""
+    first = next(s for s in seq.steps if not s.optional)
+    kept = set(first.signals) | set(seq.absent) | set(seq.until) | {w.signal for w in seq.absent_windows}
+    if timed.height == 0 or all(signal in kept for step in seq.steps for signal in step.signals):
+        return timed
+    starts = timed.filter(pl.col("kind").is_in(list(first.signals))).select(_start=pl.col("ts")).sort("_start")
+    reach = seq.maxspan + seq.clock_skew
+    others = (
+        timed.filter(~pl.col("kind").is_in(list(kept)))
+        .sort("ts")
+        .join_asof(starts, left_on="ts", right_on="_start", strategy="nearest")
+        .filter((pl.col("ts") - pl.col("_start")).abs() <= reach)
+        .drop("_start")
+    )
+    return pl.concat([timed.filter(pl.col("kind").is_in(list(kept))), others])
+
+
+def event_text(event: Event, events: pl.DataFrame) -> str:
+    """The text of a matched event: carried by the event, or read from ``events`` (the frame it was matched in)."""
+    if "text" in event:
+        return str(event["text"] or "")
+    return str(events["text"][event["_row"]] or "")
 
 
 def _has_required(seq: Sequence, present: set[str]) -> bool:
