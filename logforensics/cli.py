@@ -6,18 +6,20 @@ import shlex
 import sys
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
-import polars as pl
 import typer
 
-from logforensics import __version__, api
-from logforensics.catalogue.model import Catalogue
+from logforensics import __version__
 from logforensics.errors import ExitCode, LogforensicsError
-from logforensics.ingest.discover import DEFAULT_MAX_BYTES
-from logforensics.ingest.limits import Limits
-from logforensics.ingest.problems import input_problems
-from logforensics.model import Analysis, Severity
+from logforensics.ingest.limits import DEFAULT_MAX_BYTES, Limits
+
+# The analysis stack (polars, the catalogue, ingest, the report) is imported by the commands that use it, so that
+# `logforensics gc`, `--help` and `--version` do not pay for what they do not run.
+if TYPE_CHECKING:
+    from logforensics import api
+    from logforensics.catalogue.model import Catalogue
+    from logforensics.model import Analysis
 
 app = typer.Typer(
     name="logforensics",
@@ -77,6 +79,8 @@ _DEFAULT_LIMITS = Limits()
 
 
 def exit_code_for(analysis: Analysis, fail_on: FailOn) -> ExitCode:
+    from logforensics.model import Severity
+
     if fail_on is FailOn.NONE:
         return ExitCode.OK
     threshold = Severity(fail_on.value).rank
@@ -164,6 +168,10 @@ def analyze(
     debug: Annotated[bool, typer.Option("--debug", help="Show tracebacks of internal errors.")] = False,
 ) -> None:
     """Analyse one incident: write the HTML post-mortem (and JSON) and print the verdict."""
+    import polars as pl
+
+    from logforensics import api
+    from logforensics.ingest.problems import input_problems
     from logforensics.report.html import write_html
     from logforensics.report.json import write_json
 
@@ -273,6 +281,8 @@ def scan(
     debug: Annotated[bool, typer.Option("--debug", help="Show tracebacks of internal errors.")] = False,
 ) -> None:
     """Analyse many incidents (one archive or log folder each): reports, a fleet summary and index.html."""
+    import polars as pl
+
     from logforensics import batch
     from logforensics.batch_progress import progress_for
 
@@ -297,6 +307,8 @@ def scan(
 
 def _catalogue(folders: list[Path] | None) -> Catalogue:
     """The built-in catalogue plus ``folders``; a broken one ends the command with every problem (file:line)."""
+    from logforensics import api
+
     try:
         return api.load_default_catalogue(folders or [])
     except LogforensicsError as exc:
