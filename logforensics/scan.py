@@ -44,7 +44,7 @@ from logforensics.parsers.lines import read_lines
 from logforensics.parsers.metrics import extract_metrics
 from logforensics.timeline import classify_records
 
-CHUNK_BYTES = 32 << 20
+CHUNK_BYTES = 16 << 20
 """Target chunk size; a chunk ends at the first record header after it (or the next newline past 8 MiB more)."""
 _BLOCK = 8 << 20
 _BANNER_CAP = 50

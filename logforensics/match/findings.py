@@ -65,18 +65,21 @@ def _ts(event: Event) -> dt.datetime | None:
 
 
 def _evidence(events: Iterable[Event], frame: pl.DataFrame) -> tuple[Evidence, ...]:
-    """Evidence rows of matched ``events`` (matched in ``frame``), one per line, in time order."""
-    by_line: dict[tuple[str, int], Evidence] = {}
+    """Evidence rows of matched ``events`` (matched in ``frame``), one per line, in time order; only the rows kept
+    read their text (a restart loop can match thousands of times)."""
+    by_line: dict[tuple[str, int], tuple[Event, str]] = {}
     for e in events:
         key = (e["source"], e["line"])
         known = by_line.get(key)
         if known is None:
-            by_line[key] = Evidence(e["source"], e["line"], _ts(e), event_text(e, frame), signal=e["kind"])
-        elif e["kind"] not in known.signal.split(", "):  # one line, several meanings: one evidence row
-            by_line[key] = replace(known, signal=f"{known.signal}, {e['kind']}")
-    out = list(by_line.values())
-    out.sort(key=lambda ev: (ev.ts or _FAR, ev.source, ev.line))
-    return tuple(out[:MAX_EVIDENCE])
+            by_line[key] = (e, e["kind"])
+        elif e["kind"] not in known[1].split(", "):  # one line, several meanings: one evidence row
+            by_line[key] = (known[0], f"{known[1]}, {e['kind']}")
+    kept = sorted(by_line.values(), key=lambda item: (_ts(item[0]) or _FAR, item[0]["source"], item[0]["line"]))
+    return tuple(
+        Evidence(e["source"], e["line"], _ts(e), event_text(e, frame), signal=signal)
+        for e, signal in kept[:MAX_EVIDENCE]
+    )
 
 
 def _merged_keys(matches: list[Match]) -> dict[str, str]:

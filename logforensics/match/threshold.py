@@ -66,8 +66,14 @@ def find_threshold_matches(cause: Cause, events: pl.DataFrame, present: set[str]
     threshold = cause.threshold
     if threshold is None or (present is not None and not present & set(threshold.signals)):
         return []
+    columns = {key: threshold.columns(key) for key in threshold.by}
+    needed = dict.fromkeys(
+        ["ts", "source", "line", "kind", threshold.field, *(c for cs in columns.values() for c in cs)]
+    )
     rows = (
-        events.filter(pl.col("kind").is_in(list(threshold.signals)), pl.col("ts").is_not_null())
+        events.with_row_index("_row")
+        .filter(pl.col("kind").is_in(list(threshold.signals)), pl.col("ts").is_not_null())
+        .select("_row", *(c for c in needed if c in events.columns))
         .sort(["ts", "source", "line"])
         .to_dicts()
     )
