@@ -60,6 +60,9 @@ def _empty_events() -> pl.DataFrame:
     return pl.DataFrame(schema=EVENTS_SCHEMA)
 
 
+_MATCHED = "_matched"
+
+
 def classify_records(records: pl.DataFrame, signals: Iterable[Signal]) -> pl.DataFrame:
     """Events (EVENTS_SCHEMA) for every (record, line signal) match. ``records`` carries a ``source_kind`` column.
 
@@ -103,7 +106,8 @@ def classify_records(records: pl.DataFrame, signals: Iterable[Signal]) -> pl.Dat
     rows_by_literal = {
         literal: frame["_row"] for (literal,), frame in pairs.partition_by("literal", as_dict=True).items()
     }
-    candidates = candidates.drop("_hits", "_detail_hits", strict=False)
+    # What the per-signal steps read: each signal gathers its rows from these columns only.
+    candidates = candidates.select("ts", "source", "source_kind", "line", "level", "message", "text")
     frames: list[pl.DataFrame] = []
     for signal in line_signals:
         held = [rows_by_literal[literal] for literal in signal.literals if literal in rows_by_literal]
@@ -117,15 +121,18 @@ def classify_records(records: pl.DataFrame, signals: Iterable[Signal]) -> pl.Dat
         )
         if signal.levels:
             rows = rows.filter(pl.col("level").is_in(list(signal.levels)))
-        rows = rows.filter(pl.col(column).str.contains(signal.regex or ""))
-        if rows.height == 0:
-            continue
         groups = list(signal.groups)
-        extracted = (
-            rows.with_columns(_groups=pl.col(column).str.extract_groups(signal.regex or "")).unnest("_groups")
-            if groups
-            else rows
-        )
+        if groups:
+            # One regex pass: the empty group that opens the pattern is null exactly where the regex does not match.
+            extracted = (
+                rows.with_columns(_groups=pl.col(column).str.extract_groups(f"(?P<{_MATCHED}>)(?:{signal.regex})"))
+                .unnest("_groups")
+                .filter(pl.col(_MATCHED).is_not_null())
+            )
+        else:
+            extracted = rows.filter(pl.col(column).str.contains(signal.regex or ""))
+        if extracted.height == 0:
+            continue
         frames.append(
             extracted.select(
                 pl.col("ts"),
