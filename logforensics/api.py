@@ -258,9 +258,13 @@ def analyze(
     ]
     if progress:
         progress("classifying", 0, 1)
-    flink_events = classify_flink(sources, catalogue)
+    flink_events = [classify_flink(sources, catalogue)]
+    for p in logs + traces:  # the timeline holds them from here on: no second copy
+        if p.scan is not None:
+            p.scan.events = p.scan.events.clear()
+    sources = [ParsedSource(s.path, s.kind, gaps=s.gaps) for s in sources]
     gc_parsed = [p for p in parsed if p.gc is not None]
-    owners = source_tm_ids(sources + [ParsedSource(p.found.label, p.kind) for p in gc_parsed], flink_events)
+    owners = source_tm_ids(sources + [ParsedSource(p.found.label, p.kind) for p in gc_parsed], flink_events[0])
 
     # Rotated GC sets in content order; uptime-only parts placed with the start of their JVM run (or, for the newest
     # run, of the TaskManager they belong to).

@@ -336,25 +336,25 @@ def classify_flink(sources: list[ParsedSource], catalogue: Catalogue) -> pl.Data
 
 
 def assemble(
-    flink_events: pl.DataFrame, gc_sources: list[ParsedSource], owners: dict[str, str], catalogue: Catalogue
+    flink_events: list[pl.DataFrame], gc_sources: list[ParsedSource], owners: dict[str, str], catalogue: Catalogue
 ) -> pl.DataFrame:
-    """The timeline: Flink events plus GC events, TaskManager ids filled from each file's owner, sorted by time."""
-    parts = [flink_events]
+    """The timeline: Flink events plus GC events, TaskManager ids filled from each file's owner, sorted by time.
+
+    ``flink_events`` is emptied: the sorted timeline is a copy, and holding the unsorted frames past this point would
+    keep two of them alive (the timeline is the largest thing the analysis holds)."""
+    parts = [*flink_events]
+    flink_events.clear()
     for source in gc_sources:
         if source.gc_events is not None:
             parts.append(classify_gc(source.gc_events, catalogue.signals.values()))
     events = pl.concat(parts, how="vertical")
+    parts.clear()
     if owners:
-        owner_frame = pl.DataFrame(
-            {"source": list(owners), "_owner": list(owners.values())}, schema={"source": pl.String, "_owner": pl.String}
-        )
         tm_side = pl.col("source_kind").is_in(
             [str(SourceKind.FLINK_TASKMANAGER), str(SourceKind.GC_LOG), str(SourceKind.STDOUT)]
         )
-        events = (
-            events.join(owner_frame, on="source", how="left")
-            .with_columns(tm_id=pl.when(tm_side).then(pl.coalesce("tm_id", "_owner")).otherwise(pl.col("tm_id")))
-            .drop("_owner")
+        owner = pl.col("source").replace_strict(owners, default=None, return_dtype=pl.String)
+        events = normalize_keys(
+            events.with_columns(tm_id=pl.when(tm_side).then(pl.coalesce("tm_id", owner)).otherwise(pl.col("tm_id")))
         )
-        events = normalize_keys(events)
     return events.sort(["ts", "source", "line"], nulls_last=True).select(list(EVENTS_SCHEMA))
