@@ -31,7 +31,7 @@ from typing import TYPE_CHECKING, Any
 import polars as pl
 
 from logforensics.parsers.gc import GcParse, parse_gc, sniff_gc
-from logforensics.parsers.lines import _COMPRESSION_MAGIC, _SEPARATORS, LINES_SCHEMA, MAX_LINE_BYTES, read_lines
+from logforensics.parsers.lines import COMPRESSION_MAGIC, read_lines, read_plain_file
 
 if TYPE_CHECKING:
     from logforensics.ingest.source import Found
@@ -295,37 +295,11 @@ def _lines(found: Found, head: bytes, limit: int) -> pl.DataFrame:
     """The input's lines as ``read_lines`` splits them. A plain file on disk is split by polars straight from the
     file, in parallel: no copy of its bytes in Python and no checksum (``gc`` reports none), about half the time."""
     bare = head.removeprefix(b"\xef\xbb\xbf")
-    if found.reader is None and 0 < found.size <= limit and not bare.startswith(_COMPRESSION_MAGIC):
+    if found.reader is None and 0 < found.size <= limit and not bare.startswith(COMPRESSION_MAGIC):
         frame = read_plain_file(found.path)
         if frame is not None:
             return frame
     return read_lines(found.read(limit).data, found.label).frame
-
-
-def read_plain_file(path: Path) -> pl.DataFrame | None:
-    """``line_no``, ``line`` of an uncompressed file, exactly as ``read_lines`` splits its bytes (the same CSV
-    reading: BOM and CR before LF stripped, invalid UTF-8 as U+FFFD); None when only ``read_lines`` can split it (a
-    line longer than ``MAX_LINE_BYTES``, or no byte free to serve as the CSV separator)."""
-    for separator in _SEPARATORS:
-        try:
-            frame = pl.scan_csv(
-                path,
-                has_header=False,
-                separator=separator,
-                quote_char=None,
-                encoding="utf8-lossy",
-                schema={"line": pl.String},
-            ).collect(engine="streaming")
-        except pl.exceptions.NoDataError:
-            return None
-        except pl.exceptions.PolarsError:  # the separator occurs in the file: polars refuses (never truncates)
-            continue
-        if frame.height and (frame.select(pl.col("line").str.len_bytes().max()).item() or 0) > MAX_LINE_BYTES:
-            return None
-        return frame.select(
-            pl.int_range(1, pl.len() + 1, dtype=pl.Int64).alias("line_no"), pl.col("line").fill_null("")
-        ).select(list(LINES_SCHEMA))
-    return None
 
 
 def _fmt(value: float | None, digits: int = 1) -> str:

@@ -17,6 +17,7 @@ import io
 import re
 from collections.abc import Container
 from dataclasses import dataclass
+from pathlib import Path
 
 import polars as pl
 
@@ -28,7 +29,7 @@ MAX_LINE_BYTES = 64 << 20
 """Bytes kept of one line; the rest of a longer line is dropped with a warning (a bomb of zeros has no line end)."""
 
 # Content that polars' CSV reader takes for a compressed stream (gzip, zlib, zstd) and inflates on its own.
-_COMPRESSION_MAGIC = (b"\x1f\x8b", b"\x78\x01", b"\x78\x5e", b"\x78\x9c", b"\x78\xda", b"\x28\xb5\x2f\xfd")
+COMPRESSION_MAGIC = (b"\x1f\x8b", b"\x78\x01", b"\x78\x5e", b"\x78\x9c", b"\x78\xda", b"\x28\xb5\x2f\xfd")
 
 # Control bytes that real logs practically never contain, tried in order as the CSV separator.
 _SEPARATORS = ("\x1f", "\x1e", "\x1d", "\x1c", "\x01", "\x02", "\x03", "\x04", "\x05", "\x06", "\x07")
@@ -71,7 +72,7 @@ def read_lines(data: bytes, name: str, said: Container[str] = ()) -> Lines:
     if cut:
         warnings.append(long_line(MAX_LINE_BYTES))
     separator = next((s for s in _SEPARATORS if s.encode() not in data), None)
-    if separator is not None and not data.startswith(_COMPRESSION_MAGIC):
+    if separator is not None and not data.startswith(COMPRESSION_MAGIC):
         frame = _read_with(data, separator, name)
     else:
         # Every candidate byte occurs (a binary file), or the bytes start like a compressed stream, which polars'
@@ -152,3 +153,29 @@ def _read_with(data: bytes, separator: str, name: str) -> pl.DataFrame:
         return pl.DataFrame(schema={"line": pl.String()})
     except pl.exceptions.PolarsError as exc:  # pragma: no cover - defensive: polars refused the bytes
         raise InputError(f"{name}: could not split into lines: {exc}") from exc
+
+
+def read_plain_file(path: Path) -> pl.DataFrame | None:
+    """``line_no``, ``line`` of an uncompressed file, exactly as ``read_lines`` splits its bytes (the same CSV
+    reading: BOM and CR before LF stripped, invalid UTF-8 as U+FFFD); None when only ``read_lines`` can split it (a
+    line longer than ``MAX_LINE_BYTES``, or no byte free to serve as the CSV separator)."""
+    for separator in _SEPARATORS:
+        try:
+            frame = pl.scan_csv(
+                path,
+                has_header=False,
+                separator=separator,
+                quote_char=None,
+                encoding="utf8-lossy",
+                schema={"line": pl.String},
+            ).collect(engine="streaming")
+        except pl.exceptions.NoDataError:
+            return None
+        except pl.exceptions.PolarsError:  # the separator occurs in the file: polars refuses (never truncates)
+            continue
+        if frame.height and (frame.select(pl.col("line").str.len_bytes().max()).item() or 0) > MAX_LINE_BYTES:
+            return None
+        return frame.select(
+            pl.int_range(1, pl.len() + 1, dtype=pl.Int64).alias("line_no"), pl.col("line").fill_null("")
+        ).select(list(LINES_SCHEMA))
+    return None
