@@ -15,7 +15,6 @@ import bisect
 import datetime as dt
 import hashlib
 import re
-import zlib
 from collections import deque
 from collections.abc import Iterable, Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
@@ -27,6 +26,8 @@ import polars as pl
 from logforensics.catalogue.model import Catalogue
 from logforensics.errors import InputError
 from logforensics.ingest.discover import DEFAULT_LIMITS, Found, budget_cut, budget_limit, is_gzip
+from logforensics.ingest.inflate import ERRORS as INFLATE_ERRORS
+from logforensics.ingest.inflate import gzip_inflater
 from logforensics.ingest.streams import RATIO_SLACK, ratio_message
 from logforensics.model import (
     EVENTS_SCHEMA,
@@ -153,7 +154,7 @@ def _blocks(
     if is_gzip(found.path):
         budget = found.budget if charge else None
         remaining = limit = budget_limit(budget, max_bytes)
-        inflater = zlib.decompressobj(wbits=31)
+        inflater = gzip_inflater()
         compressed = inflated = 0
         with found.path.open("rb") as raw:
             pending = b""
@@ -171,7 +172,7 @@ def _blocks(
                     inflated += len(block)
                     if inflated > max_ratio * compressed + RATIO_SLACK:
                         raise InputError(ratio_message(max_ratio, inflated, compressed))
-                except zlib.error as exc:
+                except INFLATE_ERRORS as exc:
                     warnings.append(f"gzip stream is damaged ({exc}); kept what was inflated before it")
                     return
                 remaining -= len(block)
@@ -185,7 +186,7 @@ def _blocks(
                     rest = inflater.unused_data or raw.read(1 << 20)
                     if not rest.strip(b"\0"):
                         return
-                    inflater = zlib.decompressobj(wbits=31)  # the next member of a multi-member gzip
+                    inflater = gzip_inflater()  # the next member of a multi-member gzip
                     pending = rest
             if inflater.unconsumed_tail or raw.read(1):
                 if budget is not None and limit < max_bytes:

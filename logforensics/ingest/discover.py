@@ -19,7 +19,6 @@ import hashlib
 import io
 import os
 import stat
-import zlib
 from collections.abc import Callable, Iterator
 from dataclasses import replace
 from pathlib import Path
@@ -28,6 +27,8 @@ from typing import BinaryIO
 from logforensics.errors import InputError
 from logforensics.ingest import aggregated, archive, encoding, kubectl
 from logforensics.ingest.duplicates import mark_duplicates
+from logforensics.ingest.inflate import ERRORS as INFLATE_ERRORS
+from logforensics.ingest.inflate import gzip_inflater
 from logforensics.ingest.limits import DEFAULT_LIMITS, DEFAULT_MAX_BYTES, Budget, Limits
 from logforensics.ingest.rotation import order_rotated
 from logforensics.ingest.source import (
@@ -327,7 +328,7 @@ def _inflate(path: Path, max_bytes: int) -> tuple[bytes, list[str]]:
     """Inflate every gzip member, bounded by ``max_bytes`` of output, whatever the compression ratio."""
     out: list[bytes] = []
     size = 0
-    inflater = zlib.decompressobj(wbits=31)
+    inflater = gzip_inflater()
     with path.open("rb") as raw:
         pending = b""
         while size < max_bytes:
@@ -339,7 +340,7 @@ def _inflate(path: Path, max_bytes: int) -> tuple[bytes, list[str]]:
                 break
             try:
                 block = inflater.decompress(chunk, max_bytes - size)
-            except zlib.error as exc:
+            except INFLATE_ERRORS as exc:
                 return b"".join(out), [f"gzip stream is damaged ({exc}); kept the {size} bytes inflated before it"]
             out.append(block)
             size += len(block)
@@ -351,7 +352,7 @@ def _inflate(path: Path, max_bytes: int) -> tuple[bytes, list[str]]:
                     rest = raw.read(1 << 16)
                     if not rest:
                         break
-                inflater = zlib.decompressobj(wbits=31)  # the next member of a multi-member gzip
+                inflater = gzip_inflater()  # the next member of a multi-member gzip
                 pending = rest
         else:
             return b"".join(out), [f"cut at --max-bytes ({max_bytes} bytes after decompression); the rest was not read"]
