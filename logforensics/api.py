@@ -19,7 +19,7 @@ from logforensics.catalogue.model import Catalogue, SignalSource
 from logforensics.errors import InputError
 from logforensics.gcsets import part_facts, plan_sets
 from logforensics.ingest import override
-from logforensics.ingest.discover import DEFAULT_MAX_BYTES, Found, Limits, common_root, discover
+from logforensics.ingest.discover import DEFAULT_MAX_BYTES, Found, Limits, common_root, discover, is_gzip
 from logforensics.ingest.override import Override
 from logforensics.ingest.sniff import sniff
 from logforensics.match.findings import build_findings
@@ -36,7 +36,7 @@ from logforensics.model import (
 from logforensics.parsers.exceptions import merge_groups
 from logforensics.parsers.flink import BANNER_LITERALS, banner_facts, localize
 from logforensics.parsers.gc import GcParse, parse_gc, summarize_gc
-from logforensics.parsers.lines import read_lines
+from logforensics.parsers.lines import read_file_lines, read_lines
 from logforensics.parsers.metrics import KEEP_LITERALS as METRICS_LITERALS
 from logforensics.parsers.trace import parse_trace
 from logforensics.resources import patterns_dir
@@ -95,10 +95,34 @@ def _read_whole(parsed: _Parsed, max_bytes: int) -> tuple[bytes, pl.DataFrame] |
 
 
 def _read_gc(parsed: _Parsed, max_bytes: int) -> None:
-    whole = _read_whole(parsed, max_bytes)
-    if whole is not None:
-        parsed.lines = whole[1]
-        parsed.gc = parse_gc(whole[1], parsed.found.label, parsed.layout or "gc_unified")
+    lines = _read_plain_gc(parsed, max_bytes)
+    if lines is None:
+        whole = _read_whole(parsed, max_bytes)
+        lines = whole[1] if whole is not None else None
+    if lines is not None:
+        parsed.lines = lines
+        parsed.gc = parse_gc(lines, parsed.found.label, parsed.layout or "gc_unified")
+
+
+def _read_plain_gc(parsed: _Parsed, max_bytes: int) -> pl.DataFrame | None:
+    """The lines of a GC log that is a plain file on disk, split by polars from the file (GC logs are read whole:
+    this spares a copy of the bytes in Python); None when it must be read otherwise (compressed, in an archive,
+    larger than ``max_bytes``, unsplittable by polars)."""
+    found = parsed.found
+    if found.reader is not None or found.budget is not None or is_gzip(found.path):
+        return None
+    try:
+        if found.path.stat().st_size > max_bytes:
+            return None
+        read = read_file_lines(found.path, found.label)
+    except OSError:
+        return None  # the ordinary read says why
+    if read is None:
+        return None
+    lines, sha256 = read
+    parsed.warnings = parsed.warnings + lines.warnings
+    parsed.sha256 = sha256
+    return lines.frame
 
 
 def _place_gc_sets(

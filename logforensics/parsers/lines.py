@@ -13,6 +13,7 @@ occur polars raises (it never truncates), and we retry with another byte.
 
 from __future__ import annotations
 
+import hashlib
 import io
 import re
 from collections.abc import Container
@@ -179,3 +180,49 @@ def read_plain_file(path: Path) -> pl.DataFrame | None:
             pl.int_range(1, pl.len() + 1, dtype=pl.Int64).alias("line_no"), pl.col("line").fill_null("")
         ).select(list(LINES_SCHEMA))
     return None
+
+
+def read_file_lines(path: Path, name: str) -> tuple[Lines, str] | None:
+    """What ``read_lines`` gives for the bytes of ``path`` (lines and warnings), and their SHA-256, without holding
+    the bytes in Python: polars splits the file itself while one streaming pass hashes it and notes what
+    ``read_lines`` would warn about. None when only ``read_lines`` can do it (see :func:`read_plain_file`, and a file
+    starting like a compressed stream)."""
+    with path.open("rb") as handle:
+        head = handle.read(8).removeprefix(b"\xef\xbb\xbf")
+    if head.startswith(COMPRESSION_MAGIC):
+        return None
+    frame = read_plain_file(path)
+    if frame is None:
+        return None
+    digest = hashlib.sha256()
+    nul = lone_cr = False
+    last = b""
+    with path.open("rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(block)
+            nul = nul or b"\0" in block
+            if not lone_cr and (b"\r" in block or last.endswith(b"\r")):
+                lone_cr = _LONE_CR.search(last[-1:] + block) is not None
+            last = block
+    warnings: list[str] = []
+    line = pl.col("line")
+    if frame.height and frame.select(line.str.contains(_REPLACEMENT, literal=True).any()).item():
+        replaced = frame.select(line.str.count_matches(_REPLACEMENT, literal=True).sum()).item()
+        if replaced > _count_in_file(path, _REPLACEMENT.encode()):  # more than the U+FFFD the file itself holds
+            warnings.append(INVALID_UTF8)
+    warnings += [NUL_BYTES] if nul else []
+    warnings += [LONE_CR] if lone_cr else []
+    warnings += [NO_FINAL_EOL] if last and not last.endswith(b"\n") else []
+    return Lines(frame, tuple(warnings)), digest.hexdigest()
+
+
+def _count_in_file(path: Path, needle: bytes) -> int:
+    """Occurrences of ``needle`` in the file, read in blocks (an occurrence across two blocks counts once)."""
+    count = 0
+    tail = b""
+    with path.open("rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            joined = tail + block
+            count += joined.count(needle) - tail.count(needle)
+            tail = joined[-(len(needle) - 1) :] if len(needle) > 1 else b""
+    return count

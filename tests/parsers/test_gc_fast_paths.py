@@ -221,3 +221,40 @@ def test_gc_command_numbers_are_those_of_the_parser() -> None:
             data = (CORPUS / "jifa" / result.label).read_bytes()
         parse = parse_gc(read_lines(data, result.label).frame, result.label, _layout(data))
         assert result.stats == compute(parse, result.label), result.label
+
+
+def _file_cases() -> dict[str, bytes]:
+    cases = dict(ODD_FILES)
+    block = 1 << 20
+    cases["cr-at-block-end.log"] = b"x" * (block - 1) + b"\rnext\n"  # a lone CR right before a block boundary
+    cases["fffd-across-blocks.log"] = b"y" * (block - 1) + "\ufffd ok\n".encode()  # the file's own U+FFFD
+    cases["invalid-and-fffd.log"] = "own \ufffd\n".encode() + b"bad \xff\n"
+    return cases
+
+
+@pytest.mark.parametrize("name", sorted(_file_cases()))
+def test_file_lines_are_read_lines_with_the_same_warnings_and_hash(tmp_path: Path, name: str) -> None:
+    import hashlib
+
+    from logforensics.parsers.lines import read_file_lines
+
+    data = _file_cases()[name]
+    path = tmp_path / name
+    path.write_bytes(data)
+    got = read_file_lines(path, name)
+    assert got is not None
+    lines, sha = got
+    expected = read_lines(data, name)
+    assert lines.frame.equals(expected.frame), name
+    assert lines.warnings == expected.warnings, name
+    assert sha == hashlib.sha256(data).hexdigest()
+
+
+def test_file_lines_of_corpus_files_are_read_lines() -> None:
+    from logforensics.parsers.lines import read_file_lines
+
+    for path in _corpus_files():
+        got = read_file_lines(path, path.name)
+        assert got is not None, path.name
+        expected = read_lines(path.read_bytes(), path.name)
+        assert got[0].frame.equals(expected.frame) and got[0].warnings == expected.warnings, path.name
