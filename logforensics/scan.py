@@ -351,7 +351,7 @@ def _scan_chunk(job: _Job, data: bytes, offset: int, first_chunk: bool) -> _Chun
     )
 
 
-MARK_BYTES = 1 << 20
+MARK_BYTES = 64 << 10
 """Distance between two line marks: reading the context of one evidence line reads about this much."""
 
 
