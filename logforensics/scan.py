@@ -283,6 +283,22 @@ class _Chunk:
     last: tuple[dt.datetime, int] | None = None
     """(latest ts, last line) of the chunk."""
     span: tuple[dt.datetime, dt.datetime] | None = None
+    size: int = 0
+    """Bytes of the chunk."""
+    marks: tuple[list[int], list[int]] = ([], [])
+    """Line marks (byte offset, line number) inside the chunk."""
+
+    def shifted(self, lines: int, offset: int) -> _Chunk:
+        """The chunk with its line numbers counted from the file's start (workers number from the chunk's start:
+        a chunk's place is known only once the chunks before it are counted) and its kept records dropped."""
+        return replace(
+            self,
+            kept=self.kept.clear(),
+            gaps=self.gaps.with_columns(pl.col("line", "line_before") + lines) if self.gaps is not None else None,
+            first=(self.first[0], self.first[1] + lines) if self.first else None,
+            last=(self.last[0], self.last[1] + lines) if self.last else None,
+            marks=([o + offset for o in self.marks[0]], [n + lines for n in self.marks[1]]),
+        )
 
 
 @dataclass(frozen=True)
@@ -300,10 +316,18 @@ class _Job:
     """Warnings some chunk already gave: later chunks do not look for them again (shared by the threads)."""
 
 
-def _scan_chunk(job: _Job, data: bytes, offset: int, first_chunk: bool) -> _Chunk:
+def _scan_chunk(job: _Job, data: bytes, first_chunk: bool) -> _Chunk:
+    """One chunk, its lines numbered from 1 at its start (see ``_Chunk.shifted``)."""
+    marks: tuple[list[int], list[int]] = ([], [])
+    count = _marks_of(data, 0, 0, marks)
+    chunk = _parse_chunk(job, data, first_chunk)
+    return replace(chunk, lines=count, size=len(data), marks=marks)
+
+
+def _parse_chunk(job: _Job, data: bytes, first_chunk: bool) -> _Chunk:
     lines = read_lines(data, job.label, job.said)
     job.said.update(lines.warnings)
-    frame = lines.frame.with_columns(pl.col("line_no") + offset)
+    frame = lines.frame
     if job.kind.is_plain:
         parsed = parse_plain(frame, job.label)
         kept = parsed.records.filter(pl.col("message").str.contains_any(job.keep) | pl.col("detail").is_not_null())
@@ -413,28 +437,28 @@ def scan_source(
     with ThreadPoolExecutor(max_workers=max(1, workers)) as pool:
         running: deque[Future[_Chunk]] = deque()
 
+        line_offset = byte_offset = 0
+
         def settle(future: Future[_Chunk]) -> None:
-            nonlocal batch_bytes
+            nonlocal batch_bytes, line_offset, byte_offset
             chunk = future.result()
-            done.append(replace(chunk, kept=chunk.kept.clear()))
-            batch.append(chunk.kept)
-            batch_bytes += int(chunk.kept.estimated_size())
+            done.append(chunk.shifted(line_offset, byte_offset))
+            kept = chunk.kept.with_columns(pl.col("line") + line_offset)
+            line_offset += chunk.lines
+            byte_offset += chunk.size
+            batch.append(kept)
+            batch_bytes += int(kept.estimated_size())
             if batch_bytes >= DIGEST_BYTES:
                 digests.append(pool.submit(digest, pl.concat(batch), kind, catalogue))
                 batch.clear()
                 batch_bytes = 0
 
-        offset = 0
-        byte_offset = 0
-        marks: tuple[list[int], list[int]] = ([], [])
         seekable = found.reader is None and not is_gzip(found.path)
         stat = found.path.stat() if seekable else None
         hasher = hashlib.sha256()
         blocks = _blocks(found, max_bytes, warnings, max_ratio)
         for index, data in enumerate(chunks(_hashed(blocks, hasher), boundary)):
-            running.append(pool.submit(_scan_chunk, job, data, offset, index == 0))
-            offset += _marks_of(data, byte_offset, offset, marks)
-            byte_offset += len(data)
+            running.append(pool.submit(_scan_chunk, job, data, index == 0))
             del data
             while len(running) > workers:
                 settle(running.popleft())
@@ -445,8 +469,10 @@ def scan_source(
         results = [future.result() for future in digests]
     result = _combine(done, results, warnings)
     result.sha256 = hasher.hexdigest()
-    if stat is not None and marks[0]:
-        result.marks = LineMarks(tuple(marks[0]), tuple(marks[1]), stat.st_size, stat.st_mtime_ns)
+    if stat is not None and done:
+        offsets = tuple(o for chunk in done for o in chunk.marks[0])
+        numbers = tuple(n for chunk in done for n in chunk.marks[1])
+        result.marks = LineMarks(offsets, numbers, stat.st_size, stat.st_mtime_ns)
     return result
 
 
