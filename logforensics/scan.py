@@ -381,13 +381,18 @@ MARK_BYTES = 64 << 10
 
 @dataclass(frozen=True)
 class LineMarks:
-    """Byte offsets of line starts in a plain file, with the file's size and mtime when it was scanned."""
+    """Byte offsets of line starts in an input's (decompressed) content, with the size and mtime of the file on disk
+    when it was scanned (a changed file is not trusted)."""
 
     offsets: tuple[int, ...]
     lines: tuple[int, ...]
     """The 1-based number of the line that starts at each offset (ascending)."""
     size: int
     mtime_ns: int
+    end: int = 0
+    """Bytes of content read by the scan (where the last stretch ends)."""
+    seekable: bool = True
+    """A plain file: stretches are read by seeking; otherwise they are picked from the decompressed stream."""
 
 
 def _marks_of(data: bytes, byte_offset: int, line_offset: int, into: tuple[list[int], list[int]]) -> int:
@@ -454,7 +459,7 @@ def scan_source(
                 batch_bytes = 0
 
         seekable = found.reader is None and not is_gzip(found.path)
-        stat = found.path.stat() if seekable else None
+        stat = found.path.stat()
         hasher = hashlib.sha256()
         blocks = _blocks(found, max_bytes, warnings, max_ratio)
         for index, data in enumerate(chunks(_hashed(blocks, hasher), boundary)):
@@ -469,10 +474,11 @@ def scan_source(
         results = [future.result() for future in digests]
     result = _combine(done, results, warnings)
     result.sha256 = hasher.hexdigest()
-    if stat is not None and done:
+    if done:
         offsets = tuple(o for chunk in done for o in chunk.marks[0])
         numbers = tuple(n for chunk in done for n in chunk.marks[1])
-        result.marks = LineMarks(offsets, numbers, stat.st_size, stat.st_mtime_ns)
+        end = sum(chunk.size for chunk in done)
+        result.marks = LineMarks(offsets, numbers, stat.st_size, stat.st_mtime_ns, end, seekable)
     return result
 
 
@@ -496,15 +502,15 @@ def context_lines(
 ) -> Context:
     """Up to ``radius`` lines before and after each wanted line number of ``found``.
 
-    With the ``marks`` of a plain file that has not changed since it was scanned, only the stretches around the
-    wanted lines are read (seek); otherwise one more streaming pass splits the chunks holding a wanted line and stops
-    after the last one."""
+    With the ``marks`` the scan left (and a file unchanged since), only the stretches around the wanted lines are
+    read: by seeking in a plain file, picked from the decompressed stream otherwise (which stops after the last one).
+    Without them, one more streaming pass splits the chunks holding a wanted line."""
     if not wanted:
         return {}
-    if marks is not None and found.reader is None:
+    if marks is not None:
         stat = found.path.stat()
         if (stat.st_size, stat.st_mtime_ns) == (marks.size, marks.mtime_ns):
-            return _context_by_seek(found, wanted, radius, marks)
+            return _context_by_marks(found, max_bytes, wanted, radius, marks)
     before: dict[int, list[str]] = {}
     after: dict[int, list[str]] = {}
     tail: list[str] = []
@@ -534,37 +540,88 @@ def context_lines(
 _ANY_LINE = re.compile(rb"\n")
 
 
-def _context_by_seek(found: Found, wanted: set[int], radius: int, marks: LineMarks) -> Context:
-    """Read from the mark before each group of wanted lines to the mark after it."""
+@dataclass(frozen=True)
+class _Stretch:
+    """Bytes [begin, stop) of the content, whose first line is number ``base``, holding the ``wanted`` lines."""
+
+    begin: int
+    stop: int
+    base: int
+    wanted: tuple[int, ...]
+
+
+def _stretches(wanted: set[int], radius: int, marks: LineMarks) -> list[_Stretch]:
+    """Wanted lines grouped when their contexts touch, each group with the marks around it."""
+    groups: list[list[int]] = []
+    for line in sorted(wanted):
+        if groups and line - groups[-1][-1] <= 2 * radius + 1:
+            groups[-1].append(line)
+        else:
+            groups.append([line])
+    stretches: list[_Stretch] = []
+    for group in groups:
+        first, last = max(1, group[0] - radius), group[-1] + radius
+        start = max(bisect.bisect_right(marks.lines, first) - 1, 0)
+        end = bisect.bisect_right(marks.lines, last + 1)
+        begin = marks.offsets[start]
+        stop = marks.offsets[end] if end < len(marks.offsets) else marks.end
+        stop = min(stop, begin + _SEEK_READ_CAP)
+        if stretches and begin < stretches[-1].stop:  # the marks around two groups overlap: one stretch
+            previous = stretches.pop()
+            stop = min(max(previous.stop, stop), previous.begin + 2 * _SEEK_READ_CAP)
+            stretches.append(_Stretch(previous.begin, stop, previous.base, previous.wanted + tuple(group)))
+        else:
+            stretches.append(_Stretch(begin, stop, marks.lines[start], tuple(group)))
+    return stretches
+
+
+def _context_by_marks(found: Found, max_bytes: int, wanted: set[int], radius: int, marks: LineMarks) -> Context:
+    stretches = _stretches(wanted, radius, marks)
+    if marks.seekable:
+        with found.path.open("rb") as handle:
+            datas = []
+            for stretch in stretches:
+                handle.seek(stretch.begin)
+                datas.append(handle.read(stretch.stop - stretch.begin))
+    else:
+        datas = _picked(_blocks(found, max_bytes, [], charge=False), stretches)
     context: Context = {}
-    ordered = sorted(wanted)
-    with found.path.open("rb") as handle:
-        group: list[int] = []
-        for line in [*ordered, None]:
-            if line is not None and (not group or line - group[-1] <= 2 * radius + 1):
-                group.append(line)
-                continue
-            first, last = max(1, group[0] - radius), group[-1] + radius
-            start = max(bisect.bisect_right(marks.lines, first) - 1, 0)
-            end = bisect.bisect_right(marks.lines, last + 1)
-            begin = marks.offsets[start]
-            stop = marks.offsets[end] if end < len(marks.offsets) else marks.size
-            handle.seek(begin)
-            data = handle.read(min(stop - begin, _SEEK_READ_CAP))
-            pieces = data.split(b"\n")
-            if data.endswith(b"\n"):
-                pieces.pop()  # what follows the last line end is not a line
-            lines = _decode(pieces)
-            base = marks.lines[start]
-            for w in group:
-                index = w - base
-                if index < len(lines):
-                    context[w] = (
-                        tuple(lines[max(index - radius, 0) : index]),
-                        tuple(lines[index + 1 : index + 1 + radius]),
-                    )
-            group = [line] if line is not None else []
+    for stretch, data in zip(stretches, datas, strict=True):
+        pieces = data.split(b"\n")
+        if data.endswith(b"\n"):
+            pieces.pop()  # what follows the last line end is not a line
+        lines = _decode(pieces)
+        for w in stretch.wanted:
+            index = w - stretch.base
+            if index < len(lines):
+                context[w] = (
+                    tuple(lines[max(index - radius, 0) : index]),
+                    tuple(lines[index + 1 : index + 1 + radius]),
+                )
     return context
+
+
+def _picked(blocks: Iterable[bytes], stretches: list[_Stretch]) -> list[bytes]:
+    """The bytes of each stretch (ascending, not overlapping) taken from a stream of blocks; stops after the last."""
+    picked: list[list[bytes]] = [[] for _ in stretches]
+    position = 0
+    index = 0
+    for block in blocks:
+        end = position + len(block)
+        while index < len(stretches):
+            stretch = stretches[index]
+            if stretch.begin >= end:
+                break
+            piece = block[max(stretch.begin - position, 0) : max(min(stretch.stop, end) - position, 0)]
+            if piece:
+                picked[index].append(piece)
+            if stretch.stop > end:
+                break
+            index += 1
+        position = end
+        if index >= len(stretches):
+            break
+    return [b"".join(pieces) for pieces in picked]
 
 
 def _decode(lines: list[bytes]) -> list[str]:

@@ -91,9 +91,15 @@ def test_evidence_carries_context_and_sources_their_hash() -> None:
     assert logs and all(len(s.sha256) == 64 for s in logs)
 
 
+@pytest.mark.parametrize("gzipped", [False, True])
 @pytest.mark.parametrize("ending", [b"\n", b"\r\n", b""])
-def test_context_by_seek_equals_a_full_pass(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, ending: bytes) -> None:
-    """The marks a scan leaves let the context be read by seeking; it must be exactly what a full pass reads."""
+def test_context_by_marks_equals_a_full_pass(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, ending: bytes, gzipped: bool
+) -> None:
+    """The marks a scan leaves let the context be read by seeking (a plain file) or picked from the decompressed
+    stream (.gz); it must be exactly what a full pass reads."""
+    import gzip
+
     from logforensics.catalogue.loader import load_catalogue
     from logforensics.ingest.discover import discover
     from logforensics.model import SourceKind
@@ -106,9 +112,10 @@ def test_context_by_seek_equals_a_full_pass(tmp_path: Path, monkeypatch: pytest.
         for i in range(1, 2001)
     ]
     lines[500:500] = ["java.lang.IllegalStateException: boom", "\tat a.b.C.d(C.java:1)"]
-    path = tmp_path / "taskmanager.log"
+    path = tmp_path / ("taskmanager.log.gz" if gzipped else "taskmanager.log")
     newline = b"\r\n" if ending == b"\r\n" else b"\n"
-    path.write_bytes(b"\xef\xbb\xbf" + newline.join(line.encode() for line in lines) + ending)
+    content = b"\xef\xbb\xbf" + newline.join(line.encode() for line in lines) + ending
+    path.write_bytes(gzip.compress(content) if gzipped else content)
     [found] = discover([path], tmp_path)
     result = scan.scan_source(
         found,
@@ -120,11 +127,23 @@ def test_context_by_seek_equals_a_full_pass(tmp_path: Path, monkeypatch: pytest.
         max_bytes=1 << 30,
     )
     assert result.marks is not None and len(result.marks.offsets) > 50
+    assert result.marks.seekable is not gzipped
     total = len(lines)
-    for wanted in ({1}, {2, 3, 900}, {total}, {total - 1, 10, 501, 502}, set(range(1, total + 1, 37)), {total + 5}):
+    wanted_sets = (
+        {1},
+        {2, 3, 900},
+        {total},
+        {total - 1, 10, 501, 502},
+        set(range(1, total + 1, 37)),
+        set(range(1, total + 1, 9)),  # groups whose marks overlap
+        {100, 108, 116, 1500},
+        {total + 5},
+    )
+    for wanted in wanted_sets:
         assert scan.context_lines(found, 1 << 30, wanted, marks=result.marks) == scan.context_lines(
             found, 1 << 30, wanted
         )
     # Changed since the scan: the marks are not trusted.
-    path.write_bytes(path.read_bytes() + (b"" if ending else b"\n") + b"more\n")
+    more = content + (b"" if ending else b"\n") + b"more\n"
+    path.write_bytes(gzip.compress(more) if gzipped else more)
     assert scan.context_lines(found, 1 << 30, {total}, marks=result.marks)[total][1] == ("more",)
