@@ -16,6 +16,7 @@ import regex
 
 from logforensics.catalogue.loader import load_catalogue
 from logforensics.catalogue.model import Catalogue, SignalSource
+from logforensics.context import context_lines
 from logforensics.errors import InputError
 from logforensics.gcsets import part_facts, plan_sets
 from logforensics.ingest import override
@@ -40,7 +41,7 @@ from logforensics.parsers.lines import read_file_lines, read_lines
 from logforensics.parsers.metrics import KEEP_LITERALS as METRICS_LITERALS
 from logforensics.parsers.trace import parse_trace
 from logforensics.resources import patterns_dir
-from logforensics.scan import ScanResult, context_lines, keep_pattern, scan_records, scan_source
+from logforensics.scan import ScanResult, keep_pattern, scan_records, scan_source
 from logforensics.timeline import ParsedSource, assemble, classify_flink, source_tm_ids
 
 Progress = Callable[[str, int, int], None]

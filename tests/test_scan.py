@@ -11,13 +11,15 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+import logforensics.blocks as blockio
+import logforensics.context as ctx
 import logforensics.scan as scan
 from logforensics.api import analyze
 from logforensics.report.json import render_json
 from tests.conftest import SAMPLES
 
 HEADER = b"2024-01-01 10:00:00,000 INFO  org.apache.flink.runtime.taskexecutor.TaskExecutor [] - "
-BOUNDARY = scan._header_bytes_regex("log4j2")
+BOUNDARY = blockio.header_boundary("log4j2")
 
 
 def log(records: int, seed: int) -> bytes:
@@ -40,7 +42,7 @@ def log(records: int, seed: int) -> bytes:
 def test_chunks_keep_every_byte_and_end_before_a_header(records: int, seed: int, block: int, size: int) -> None:
     data = log(records, seed)
     blocks = [data[i : i + block] for i in range(0, len(data), block)]
-    pieces = list(scan.chunks(blocks, BOUNDARY, size))
+    pieces = list(blockio.chunks(blocks, BOUNDARY, size))
     assert b"".join(pieces) == data
     for piece, following in pairwise(pieces):
         assert piece.endswith(b"\n")
@@ -49,7 +51,7 @@ def test_chunks_keep_every_byte_and_end_before_a_header(records: int, seed: int,
 
 def test_a_giant_record_is_cut_at_a_line_end() -> None:
     data = HEADER + b"start\n" + b"\tat a.B.c(B.java:1)\n" * 200_000  # one 4 MB record
-    pieces = list(scan.chunks([data[i : i + 65536] for i in range(0, len(data), 65536)], BOUNDARY, 1 << 20))
+    pieces = list(blockio.chunks([data[i : i + 65536] for i in range(0, len(data), 65536)], BOUNDARY, 1 << 20))
     assert b"".join(pieces) == data
     assert all(piece.endswith(b"\n") for piece in pieces)
 
@@ -62,7 +64,9 @@ def test_results_do_not_depend_on_chunk_and_batch_sizes(
     whole = render_json(analyze([SAMPLES / incident], now=now))
     monkeypatch.setattr(scan, "CHUNK_BYTES", 4096)
     monkeypatch.setattr(scan, "DIGEST_BYTES", 20_000)
-    monkeypatch.setattr(scan, "_BLOCK", 65536)  # the boundary search window: larger than any record of the samples
+    monkeypatch.setattr(
+        blockio, "BLOCK_BYTES", 65536
+    )  # the boundary search window: larger than any record of the samples
     calls = []
     original = scan._scan_chunk
     monkeypatch.setattr(scan, "_scan_chunk", lambda *args: calls.append(1) or original(*args))
@@ -76,7 +80,7 @@ def test_context_lines_around_evidence(tmp_path: Path) -> None:
     path = tmp_path / "taskmanager.log"
     path.write_text("".join(f"line {i}\n" for i in range(1, 101)))
     [found] = discover([path], tmp_path)
-    context = scan.context_lines(found, 1 << 20, {1, 50, 100})
+    context = ctx.context_lines(found, 1 << 20, {1, 50, 100})
     assert context[1] == ((), ("line 2", "line 3", "line 4"))
     assert context[50] == (("line 47", "line 48", "line 49"), ("line 51", "line 52", "line 53"))
     assert context[100] == (("line 97", "line 98", "line 99"), ())
@@ -105,7 +109,7 @@ def test_context_by_marks_equals_a_full_pass(
     from logforensics.model import SourceKind
     from logforensics.resources import patterns_dir
 
-    monkeypatch.setattr(scan, "MARK_BYTES", 512)  # many marks in a small file
+    monkeypatch.setattr(ctx, "MARK_BYTES", 512)  # many marks in a small file
     monkeypatch.setattr(scan, "CHUNK_BYTES", 4096)
     lines = [
         f"2024-03-01 10:{i // 60 % 60:02d}:{i % 60:02d},000 INFO  org.a.B [] - record {i} " + "x" * (i % 97)
@@ -140,10 +144,10 @@ def test_context_by_marks_equals_a_full_pass(
         {total + 5},
     )
     for wanted in wanted_sets:
-        assert scan.context_lines(found, 1 << 30, wanted, marks=result.marks) == scan.context_lines(
+        assert ctx.context_lines(found, 1 << 30, wanted, marks=result.marks) == ctx.context_lines(
             found, 1 << 30, wanted
         )
     # Changed since the scan: the marks are not trusted.
     more = content + (b"" if ending else b"\n") + b"more\n"
     path.write_bytes(gzip.compress(more) if gzipped else more)
-    assert scan.context_lines(found, 1 << 30, {total}, marks=result.marks)[total][1] == ("more",)
+    assert ctx.context_lines(found, 1 << 30, {total}, marks=result.marks)[total][1] == ("more",)
