@@ -19,7 +19,9 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+from bisect import bisect_left, insort
 from collections import defaultdict
+from fractions import Fraction
 
 import polars as pl
 
@@ -86,31 +88,79 @@ def find_threshold_matches(cause: Cause, events: pl.DataFrame, present: set[str]
     return matches
 
 
+class _Window:
+    """The aggregate of a sliding window of events, kept up to date as events enter and leave: each step costs
+    O(log n) (a sorted list for max and p99, an exact running sum), where recomputing it costs O(n log n) (a restart
+    loop or a day of checkpoints puts thousands of events in one window). The values equal :func:`aggregate`'s."""
+
+    def __init__(self, kind: Aggregate, field: str) -> None:
+        self.kind = kind
+        self.field = field
+        self.size = 0
+        self.values: list[float] = []  # sorted
+        self.total = Fraction(0)  # exact: float(total) is math.fsum of the values
+
+    def _value(self, event: Event) -> float | None:
+        value = event.get(self.field)
+        number = None if value is None else float(value)
+        return None if number is None or math.isnan(number) else number  # NaN has no place in a sorted list
+
+    def add(self, event: Event) -> None:
+        self.size += 1
+        value = self._value(event)
+        if value is not None and self.kind is not Aggregate.COUNT:
+            insort(self.values, value)
+            self.total += Fraction(value)
+
+    def remove(self, event: Event) -> None:
+        self.size -= 1
+        value = self._value(event)
+        if value is not None and self.kind is not Aggregate.COUNT:
+            del self.values[bisect_left(self.values, value)]
+            self.total -= Fraction(value)
+
+    def aggregate(self) -> float | None:
+        if self.kind is Aggregate.COUNT:
+            return float(self.size)
+        if not self.values:
+            return None
+        if self.kind is Aggregate.SUM:
+            return float(self.total)
+        if self.kind is Aggregate.MAX:
+            return self.values[-1]
+        rank = math.ceil(0.99 * len(self.values))
+        return self.values[max(rank, 1) - 1]
+
+
 def _episodes(cause_id: str, threshold: Threshold, step: Step, keys: dict[str, str], group: list[Event]) -> list[Match]:
     matches: list[Match] = []
-    peak: tuple[float, Severity, list[Event]] | None = None
+    peak: tuple[float, Severity, int, int] | None = None  # value, level, window start, window end (exclusive)
     start = 0
+    window = _Window(threshold.aggregate, threshold.field)
     for end, event in enumerate(group):
+        window.add(event)
         while event["ts"] - group[start]["ts"] > threshold.window:
+            window.remove(group[start])
             start += 1
-        window = group[start : end + 1]
-        value = aggregate(threshold.aggregate, window, threshold.field) if len(window) >= threshold.min_events else None
+        value = window.aggregate() if end + 1 - start >= threshold.min_events else None
         level = level_of(threshold, value)
         if level is None or value is None:
             if peak is not None:
-                matches.append(_match(cause_id, step, keys, peak))
+                matches.append(_match(cause_id, step, keys, peak, group))
                 peak = None
             continue
         if peak is None or value > peak[0]:
-            peak = (value, level, window)
+            peak = (value, level, start, end + 1)
     if peak is not None:
-        matches.append(_match(cause_id, step, keys, peak))
+        matches.append(_match(cause_id, step, keys, peak, group))
     return matches
 
 
-def _match(cause_id: str, step: Step, keys: dict[str, str], peak: tuple[float, Severity, list[Event]]) -> Match:
-    value, level, window = peak
-    return Match(cause_id, dict(keys), steps=[(step, list(window))], level=level, value=value)
+def _match(
+    cause_id: str, step: Step, keys: dict[str, str], peak: tuple[float, Severity, int, int], group: list[Event]
+) -> Match:
+    value, level, start, end = peak
+    return Match(cause_id, dict(keys), steps=[(step, group[start:end])], level=level, value=value)
 
 
 def window_label(window: dt.timedelta) -> str:

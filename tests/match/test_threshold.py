@@ -7,6 +7,8 @@ from dataclasses import replace
 
 import polars as pl
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from logforensics.catalogue.model import Aggregate, Cause, Sequence, Status, Step, Threshold
 from logforensics.match.threshold import aggregate, find_threshold_matches, level_of
@@ -147,3 +149,58 @@ def test_aliases_join_groups_across_columns() -> None:
     timeline = events((0, "fail", {"tm_id": "p-1"}), (60, "fail", {"pod": "p-1"}), (120, "fail", {"tm_id": "p-1"}))
     [match] = find_threshold_matches(by_tm, timeline)
     assert match.keys == {"tm_id": "p-1"}
+
+
+def _naive_episodes(threshold: Threshold, group: list[dict[str, object]]) -> list[tuple[float, Severity, int, int]]:
+    """The definition: every event ends a window; the aggregate is recomputed from scratch over it."""
+    episodes: list[tuple[float, Severity, int, int]] = []
+    peak: tuple[float, Severity, int, int] | None = None
+    start = 0
+    for end, event in enumerate(group):
+        while event["ts"] - group[start]["ts"] > threshold.window:  # type: ignore[operator]
+            start += 1
+        window = group[start : end + 1]
+        value = aggregate(threshold.aggregate, window) if len(window) >= threshold.min_events else None
+        level = level_of(threshold, value)
+        if level is None or value is None:
+            if peak is not None:
+                episodes.append(peak)
+                peak = None
+            continue
+        if peak is None or value > peak[0]:
+            peak = (value, level, start, end + 1)
+    if peak is not None:
+        episodes.append(peak)
+    return episodes
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    kind=st.sampled_from(list(Aggregate)),
+    gaps=st.lists(st.integers(min_value=0, max_value=400), min_size=1, max_size=60),
+    values=st.lists(st.one_of(st.none(), st.floats(min_value=0, max_value=1e6)), min_size=60, max_size=60),
+    min_events=st.integers(min_value=1, max_value=4),
+)
+def test_sliding_window_aggregates_equal_recomputing_them(
+    kind: Aggregate, gaps: list[int], values: list[float | None], min_events: int
+) -> None:
+    """The incremental window (sorted list, exact running sum) gives the episodes the definition gives."""
+    from logforensics.match.threshold import _episodes
+
+    threshold = Threshold(
+        signals=("x",),
+        by=(),
+        aggregate=kind,
+        window=dt.timedelta(minutes=10),
+        levels=((Severity.MEDIUM, 3.0), (Severity.HIGH, 5000.0)),
+        min_events=min_events,
+    )
+    seconds = 0
+    group: list[dict[str, object]] = []
+    for index, gap in enumerate(gaps):
+        seconds += gap
+        group.append({"ts": T0 + dt.timedelta(seconds=seconds), "value": values[index], "line": index})
+    step = Step(signal="x")
+    got = [(m.value, m.level, m.events[0]["line"], len(m.events)) for m in _episodes("c", threshold, step, {}, group)]
+    want = [(v, lvl, group[a]["line"], b - a) for v, lvl, a, b in _naive_episodes(threshold, group)]
+    assert got == want
