@@ -566,6 +566,15 @@ def targets(results: list[Result]) -> str:
                 verdict(None if rss is None else (lf.wall is not None and rss <= TARGET_RSS_1G)),
             )
         )
+    jm, jm_lnav = find("jm", "logforensics"), find("jm", "lnav")
+    if jm:
+        measured = (
+            f"{jm.wall:.2f} s vs {jm_lnav.wall:.2f} s ({jm.wall / jm_lnav.wall:.2f}x)"
+            if jm.wall is not None and jm_lnav and jm_lnav.wall
+            else ("logforensics failed" if jm.wall is None else "lnav not measured")
+        )
+        ok = None if jm.wall is None or not (jm_lnav and jm_lnav.wall) else jm.wall <= jm_lnav.wall
+        rows.append((f"analyze {size(jm)} jobmanager.log: wall <= lnav's", measured, verdict(ok)))
     gz, plain = find("gz", "logforensics"), lf
     if gz:
         if gz.wall is not None and plain and plain.wall is not None:
@@ -816,9 +825,9 @@ def main(argv: list[str] | None = None) -> int:
     )
     parser.add_argument(
         "--only",
-        choices=("flink", "gz", "gc", "big"),
+        choices=("flink", "gz", "jm", "gc", "big"),
         action="append",
-        help="run only this case (repeatable); default: flink, gz and gc (and big with --big)",
+        help="run only this case (repeatable); default: flink, gz, jm and gc (and big with --big)",
     )
     parser.add_argument("--big", action="store_true", help="also run the 4 GiB taskmanager.log (memory growth)")
     parser.add_argument("--repeat", type=int, default=3, help="runs per tool; the median is reported (default 3)")
@@ -833,7 +842,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
 
     exe = find_logforensics(args.logforensics)
-    only = set(args.only or ("flink", "gz", "gc"))
+    only = set(args.only or ("flink", "gz", "jm", "gc"))
     started = dt.datetime.now(dt.UTC)
     args.data_dir.mkdir(parents=True, exist_ok=True)
     notes: list[str] = []
@@ -848,8 +857,8 @@ def main(argv: list[str] | None = None) -> int:
     try:
         groups: list[list[Case]] = []
 
-        def flink_case(name: str, size: int, gz: bool = False) -> Case:
-            inp = ensure_input("taskmanager", size, args.seed, args.data_dir, generated, gz=gz)
+        def flink_case(name: str, size: int, gz: bool = False, kind: str = "taskmanager") -> Case:
+            inp = ensure_input(kind, size, args.seed, args.data_dir, generated, gz=gz)
             tools = [logforensics_tool(exe, inp, out_dir)]
             if have_lnav:
                 tools.append(lnav_tool(inp, lnav_home))
@@ -859,6 +868,8 @@ def main(argv: list[str] | None = None) -> int:
         flink = [flink_case(name, args.size, gz=name == "gz") for name in ("flink", "gz") if name in only]
         if flink:
             groups.append(flink)  # plain and .gz interleaved: their ratio is a target
+        if "jm" in only:
+            groups.append([flink_case("jm", args.size, kind="jobmanager")])
         if "gc" in only:
             gc_cases = []
             for kind in ("gc-unified", "gc-jdk8"):

@@ -97,8 +97,9 @@ class _Window:
         self.kind = kind
         self.field = field
         self.size = 0
-        self.values: list[float] = []  # sorted
-        self.total = Fraction(0)  # exact: float(total) is math.fsum of the values
+        self.values: list[float] = []  # sorted (max, p99)
+        self.total = Fraction(0)  # exact (sum): float(total) is math.fsum of the values
+        self.counted = 0
 
     def _value(self, event: Event) -> float | None:
         value = event.get(self.field)
@@ -107,25 +108,31 @@ class _Window:
 
     def add(self, event: Event) -> None:
         self.size += 1
-        value = self._value(event)
-        if value is not None and self.kind is not Aggregate.COUNT:
-            insort(self.values, value)
+        if self.kind is Aggregate.COUNT or (value := self._value(event)) is None:
+            return
+        if self.kind is Aggregate.SUM:
             self.total += Fraction(value)
+            self.counted += 1
+        else:
+            insort(self.values, value)
 
     def remove(self, event: Event) -> None:
         self.size -= 1
-        value = self._value(event)
-        if value is not None and self.kind is not Aggregate.COUNT:
-            del self.values[bisect_left(self.values, value)]
+        if self.kind is Aggregate.COUNT or (value := self._value(event)) is None:
+            return
+        if self.kind is Aggregate.SUM:
             self.total -= Fraction(value)
+            self.counted -= 1
+        else:
+            del self.values[bisect_left(self.values, value)]
 
     def aggregate(self) -> float | None:
         if self.kind is Aggregate.COUNT:
             return float(self.size)
+        if self.kind is Aggregate.SUM:
+            return float(self.total) if self.counted else None
         if not self.values:
             return None
-        if self.kind is Aggregate.SUM:
-            return float(self.total)
         if self.kind is Aggregate.MAX:
             return self.values[-1]
         rank = math.ceil(0.99 * len(self.values))
