@@ -16,7 +16,7 @@ import regex
 
 from logforensics.catalogue.loader import load_catalogue
 from logforensics.catalogue.model import Catalogue, SignalSource
-from logforensics.context import context_lines
+from logforensics.context import Context, context_in_lines, context_lines
 from logforensics.errors import InputError
 from logforensics.gcsets import part_facts, plan_sets
 from logforensics.ingest import override
@@ -64,6 +64,7 @@ class _Parsed:
     scan: ScanResult | None = None
     gc: GcParse | None = None
     lines: pl.DataFrame | None = None
+    """The lines of an input read whole (GC logs, saved traces)."""
     skipped_reason: str | None = None
     sha256: str = ""
 
@@ -199,6 +200,7 @@ def _read_trace(parsed: _Parsed, catalogue: Catalogue, zone: str | dt.timedelta,
     if whole is None:
         return
     data, lines = whole
+    parsed.lines = lines
     trace = parse_trace(lines, parsed.found.label, data)
     # The JSON's epoch milliseconds are UTC; a date line copied from the web UI is the browser's local time.
     records = localize(trace.records, "UTC" if parsed.layout == "rest_json" else zone)
@@ -336,21 +338,26 @@ def analyze(
 
 
 def _with_context(findings: list[Finding], parsed: list[_Parsed], max_bytes: int) -> list[Finding]:
-    """Evidence lines with the lines around them, read again from their sources (one pass per source)."""
+    """Evidence lines with the lines around them: from the lines in memory for inputs read whole, read again around
+    the line marks the scan left for the others."""
     wanted: dict[str, set[int]] = {}
     for finding in findings:
         for evidence in finding.evidence:
             wanted.setdefault(evidence.source, set()).add(evidence.line)
-    context: dict[str, dict[int, tuple[tuple[str, ...], tuple[str, ...]]]] = {}
+    context: dict[str, Context] = {}
     for p in parsed:
         lines = wanted.get(p.found.label)
-        if lines and p.skipped_reason is None:
-            try:
-                context[p.found.label] = context_lines(
-                    p.found, max_bytes, lines, marks=p.scan.marks if p.scan is not None else None
-                )
-            except (InputError, OSError):
-                continue  # the file went away since it was read: the evidence stays without context
+        if not lines or p.skipped_reason is not None:
+            continue
+        if p.lines is not None:  # read whole (GC logs, saved traces): the lines are at hand
+            context[p.found.label] = context_in_lines(p.lines, lines)
+            continue
+        try:
+            context[p.found.label] = context_lines(
+                p.found, max_bytes, lines, marks=p.scan.marks if p.scan is not None else None
+            )
+        except (InputError, OSError):
+            continue  # the file went away since it was read: the evidence stays without context
     return [
         replace(
             finding,

@@ -3,7 +3,8 @@
 The scan leaves line marks (where a line starts, about every MARK_BYTES of content): the context of a group of
 evidence lines is then read from the mark before it to the mark after it, by seeking in a plain file or picked from
 the decompressed stream of a compressed or archived one. Without marks (or when the file changed since), one
-streaming pass splits the chunks that hold a wanted line."""
+streaming pass splits the chunks that hold a wanted line. Inputs read whole keep their lines: their context is
+taken from those (:func:`context_in_lines`)."""
 
 from __future__ import annotations
 
@@ -11,6 +12,8 @@ import bisect
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
+
+import polars as pl
 
 from logforensics.blocks import chunks, read_blocks
 from logforensics.ingest.discover import Found
@@ -107,6 +110,22 @@ def context_lines(
 
 _ANY_LINE = re.compile(rb"\n")
 _PASS_CHUNK_BYTES = 16 << 20
+
+
+def context_in_lines(lines: pl.DataFrame, wanted: set[int], radius: int = CONTEXT_RADIUS) -> Context:
+    """The same from an input's lines already in memory (``line_no``, ``line``: GC logs and saved traces are read
+    whole), without reading the input again."""
+    numbers = {n for w in wanted for n in range(max(1, w - radius), w + radius + 1)}
+    near = lines.filter(pl.col("line_no").is_in(sorted(numbers)))
+    text = {n: line.rstrip("\r")[:TEXT_CAP] for n, line in zip(near["line_no"], near["line"], strict=True)}
+    return {
+        w: (
+            tuple(text[n] for n in range(max(1, w - radius), w) if n in text),
+            tuple(text[n] for n in range(w + 1, w + radius + 1) if n in text),
+        )
+        for w in wanted
+        if w in text
+    }
 
 
 @dataclass(frozen=True)

@@ -151,3 +151,23 @@ def test_context_by_marks_equals_a_full_pass(
     more = content + (b"" if ending else b"\n") + b"more\n"
     path.write_bytes(gzip.compress(more) if gzipped else more)
     assert ctx.context_lines(found, 1 << 30, {total}, marks=result.marks)[total][1] == ("more",)
+
+
+def test_context_from_lines_in_memory_equals_reading_again(tmp_path: Path) -> None:
+    """GC logs and saved traces are read whole: their evidence context comes from those lines, as a pass would read."""
+    from logforensics.ingest.discover import discover
+    from logforensics.parsers.lines import read_lines
+
+    data = b"".join(
+        b"[%d.%03ds][info][gc] GC(%d) Pause Young (Normal) (G1 Evacuation Pause) 24M->4M(256M) 3.1ms\r\n"
+        % (i, i % 1000, i)
+        for i in range(400)
+    )
+    data += b"caf\xe9 \x00 lone\rcr\n" + b"x" * 3000 + b"\nlast line without end"
+    path = tmp_path / "gc.log"
+    path.write_bytes(data)
+    [found] = discover([path], tmp_path)
+    lines = read_lines(data, "gc.log").frame
+    total = lines.height
+    for wanted in ({1}, {2, 3, 200}, {total}, {total - 1, total - 2}, set(range(1, total + 1, 7)), {total + 3}):
+        assert ctx.context_in_lines(lines, wanted) == ctx.context_lines(found, 1 << 30, wanted)
