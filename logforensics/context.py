@@ -33,21 +33,23 @@ class LineMarks:
     """The 1-based number of the line that starts at each offset (ascending)."""
     size: int
     mtime_ns: int
-    end: int = 0
+    end: int
     """Bytes of content read by the scan (where the last stretch ends)."""
-    seekable: bool = True
+    seekable: bool
     """A plain file: stretches are read by seeking; otherwise they are picked from the decompressed stream."""
 
 
-def marks_of(data: bytes, byte_offset: int, line_offset: int, into: tuple[list[int], list[int]]) -> int:
-    """Append a mark about every MARK_BYTES of ``data`` (a chunk starting at a line start) and return its line
-    count: newlines are counted piecewise, so this is the one pass that numbers the chunk's lines."""
-    offsets, lines = into
+def marks_of(data: bytes) -> tuple[list[int], list[int], int]:
+    """Marks about every MARK_BYTES of ``data`` (a chunk starting at a line start), as byte offsets and line numbers
+    counted from the chunk's start, and its line count: newlines are counted piecewise, so this is the one pass that
+    numbers the chunk's lines."""
+    offsets: list[int] = []
+    lines: list[int] = []
     counted = 0
     start = 0
     while True:
-        offsets.append(byte_offset + start)
-        lines.append(line_offset + counted + 1)
+        offsets.append(start)
+        lines.append(counted + 1)
         newline = data.find(b"\n", start + MARK_BYTES)
         if newline < 0:
             counted += data.count(b"\n", start)
@@ -56,7 +58,7 @@ def marks_of(data: bytes, byte_offset: int, line_offset: int, into: tuple[list[i
         start = newline + 1
         if start >= len(data):
             break
-    return counted + (0 if data.endswith(b"\n") else 1)
+    return offsets, lines, counted + (0 if data.endswith(b"\n") else 1)
 
 
 CONTEXT_RADIUS = 3

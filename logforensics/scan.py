@@ -122,8 +122,8 @@ class ScanResult:
     sha256: str = ""
     """Hash of the bytes read (decompressed), for provenance."""
     marks: LineMarks | None = None
-    """Where lines start in the file, about every MARK_BYTES (plain files read from disk only): the context of
-    evidence lines is then read by seeking, not by reading the file again from its start."""
+    """Where lines start in the content, about every MARK_BYTES: the context of evidence lines is then read around
+    them, not by reading the input again from its start."""
 
 
 def keep_pattern(literals: Iterable[str]) -> list[str]:
@@ -184,13 +184,12 @@ class _Job:
 
 def _scan_chunk(job: _Job, data: bytes, first_chunk: bool) -> _Chunk:
     """One chunk, its lines numbered from 1 at its start (see ``_Chunk.shifted``)."""
-    marks: tuple[list[int], list[int]] = ([], [])
-    count = marks_of(data, 0, 0, marks)
-    chunk = _parse_chunk(job, data, first_chunk)
-    return replace(chunk, lines=count, size=len(data), marks=marks)
+    offsets, numbers, count = marks_of(data)
+    chunk = _parse_chunk(job, data, first_chunk, count)
+    return replace(chunk, size=len(data), marks=(offsets, numbers))
 
 
-def _parse_chunk(job: _Job, data: bytes, first_chunk: bool) -> _Chunk:
+def _parse_chunk(job: _Job, data: bytes, first_chunk: bool, count: int) -> _Chunk:
     lines = read_lines(data, job.label, job.said)
     job.said.update(lines.warnings)
     frame = lines.frame
@@ -199,7 +198,7 @@ def _parse_chunk(job: _Job, data: bytes, first_chunk: bool) -> _Chunk:
         kept = parsed.records.filter(pl.col("message").str.contains_any(job.keep) | pl.col("detail").is_not_null())
         return _Chunk(
             kept=compact(localize(kept, job.tz)),
-            lines=frame.height,
+            lines=count,
             records_total=parsed.records.height,
             unparsed_lines=parsed.unparsed_lines if first_chunk else 0,
             warnings=lines.warnings,
@@ -217,9 +216,9 @@ def _parse_chunk(job: _Job, data: bytes, first_chunk: bool) -> _Chunk:
     times = localized.select("ts", "line", "level").drop_nulls("ts")
     chunk = _Chunk(
         kept=compact(localize(scanned.records, job.tz)),
-        lines=lines.frame.height,
+        lines=count,
         records_total=scanned.records_total,
-        # Later chunks start at a header, except after a record larger than the search window (_BLOCK): its tail
+        # Later chunks start at a header, except after a record larger than the search window (BLOCK_BYTES): its tail
         # opens the next chunk, and those are continuation lines, not unparsed ones.
         unparsed_lines=scanned.unparsed_lines if first_chunk else 0,
         warnings=warnings,
