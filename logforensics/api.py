@@ -116,7 +116,7 @@ def _read_plain_gc(parsed: _Parsed, max_bytes: int) -> pl.DataFrame | None:
     try:
         if found.path.stat().st_size > max_bytes:
             return None
-        read = read_file_lines(found.path, found.label)
+        read = read_file_lines(found.path)
     except OSError:
         return None  # the ordinary read says why
     if read is None:

@@ -16,7 +16,7 @@ from __future__ import annotations
 import hashlib
 import io
 import re
-from collections.abc import Container
+from collections.abc import Callable, Container
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -93,15 +93,8 @@ def read_lines(data: bytes, name: str, said: Container[str] = ()) -> Lines:
 def _oddities(data: bytes, frame: pl.DataFrame, known: Container[str] = ()) -> list[str]:
     """What the reader changed or what the bytes say about the file, besides splitting it (except ``known``)."""
     said: list[str] = []
-    line = pl.col("line")
-    if (
-        INVALID_UTF8 not in known
-        and frame.height
-        and frame.select(line.str.contains(_REPLACEMENT, literal=True).any()).item()
-    ):
-        replaced = frame.select(line.str.count_matches(_REPLACEMENT, literal=True).sum()).item()
-        if replaced > data.count(_REPLACEMENT.encode()):  # more than the U+FFFD the file itself holds
-            said.append(INVALID_UTF8)
+    if INVALID_UTF8 not in known and _replaced_bytes(frame, lambda: data.count(_REPLACEMENT.encode())):
+        said.append(INVALID_UTF8)
     if b"\0" in data:
         said.append(NUL_BYTES)
     if b"\r" in data and _LONE_CR.search(data) is not None:
@@ -109,6 +102,15 @@ def _oddities(data: bytes, frame: pl.DataFrame, known: Container[str] = ()) -> l
     if not data.endswith(b"\n"):
         said.append(NO_FINAL_EOL)
     return said
+
+
+def _replaced_bytes(frame: pl.DataFrame, own: Callable[[], int]) -> bool:
+    """Whether the reader replaced invalid UTF-8 in ``frame``'s lines: they hold more U+FFFD than the input itself
+    (``own()``, only counted when the lines hold any)."""
+    line = pl.col("line")
+    if not frame.height or not frame.select(line.str.contains(_REPLACEMENT, literal=True).any()).item():
+        return False
+    return bool(frame.select(line.str.count_matches(_REPLACEMENT, literal=True).sum()).item() > own())
 
 
 def cap_lines(data: bytes, limit: int) -> tuple[bytes, int]:
@@ -182,7 +184,7 @@ def read_plain_file(path: Path) -> pl.DataFrame | None:
     return None
 
 
-def read_file_lines(path: Path, name: str) -> tuple[Lines, str] | None:
+def read_file_lines(path: Path) -> tuple[Lines, str] | None:
     """What ``read_lines`` gives for the bytes of ``path`` (lines and warnings), and their SHA-256, without holding
     the bytes in Python: polars splits the file itself while one streaming pass hashes it and notes what
     ``read_lines`` would warn about. None when only ``read_lines`` can do it (see :func:`read_plain_file`, and a file
@@ -204,12 +206,7 @@ def read_file_lines(path: Path, name: str) -> tuple[Lines, str] | None:
             if not lone_cr and (b"\r" in block or last.endswith(b"\r")):
                 lone_cr = _LONE_CR.search(last[-1:] + block) is not None
             last = block
-    warnings: list[str] = []
-    line = pl.col("line")
-    if frame.height and frame.select(line.str.contains(_REPLACEMENT, literal=True).any()).item():
-        replaced = frame.select(line.str.count_matches(_REPLACEMENT, literal=True).sum()).item()
-        if replaced > _count_in_file(path, _REPLACEMENT.encode()):  # more than the U+FFFD the file itself holds
-            warnings.append(INVALID_UTF8)
+    warnings = [INVALID_UTF8] if _replaced_bytes(frame, lambda: _count_in_file(path, _REPLACEMENT.encode())) else []
     warnings += [NUL_BYTES] if nul else []
     warnings += [LONE_CR] if lone_cr else []
     warnings += [NO_FINAL_EOL] if last and not last.endswith(b"\n") else []

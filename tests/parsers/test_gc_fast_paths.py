@@ -241,7 +241,7 @@ def test_file_lines_are_read_lines_with_the_same_warnings_and_hash(tmp_path: Pat
     data = _file_cases()[name]
     path = tmp_path / name
     path.write_bytes(data)
-    got = read_file_lines(path, name)
+    got = read_file_lines(path)
     assert got is not None
     lines, sha = got
     expected = read_lines(data, name)
@@ -254,7 +254,7 @@ def test_file_lines_of_corpus_files_are_read_lines() -> None:
     from logforensics.parsers.lines import read_file_lines
 
     for path in _corpus_files():
-        got = read_file_lines(path, path.name)
+        got = read_file_lines(path)
         assert got is not None, path.name
         expected = read_lines(path.read_bytes(), path.name)
         assert got[0].frame.equals(expected.frame) and got[0].warnings == expected.warnings, path.name
