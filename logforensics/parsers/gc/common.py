@@ -178,6 +178,20 @@ def kb(text: pl.Expr) -> pl.Expr:
     return value * unit
 
 
+def pause_columns() -> dict[str, pl.Expr]:
+    """The event columns of a pause line whose rule captured ``kind``, ``cause``, ``ms`` and the heap ``before``,
+    ``after`` and ``total`` (unified pauses and Shenandoah's pauses in JDK 8 backports alike)."""
+    return {
+        "cause": pl.col("cause"),
+        "is_full": pl.col("kind").str.starts_with("Pause Full"),
+        "is_pause": pl.lit(True),
+        "pause_ms": number(pl.col("ms")),
+        "heap_before_kb": kb(pl.col("before")),
+        "heap_after_kb": kb(pl.col("after")),
+        "heap_total_kb": kb(pl.col("total")),
+    }
+
+
 def parse_date(text: pl.Expr) -> pl.Expr:
     """``2023-03-14T10:12:01.123+0100`` (or ``+01:00``, ``Z``, a decimal comma) as UTC ms."""
     normal = text.str.replace(",", ".", literal=True).str.replace(r"Z$", "+0000")

@@ -28,6 +28,7 @@ from logforensics.parsers.gc.common import (
     kb,
     number,
     parse_date,
+    pause_columns,
     sane_uptime,
 )
 from logforensics.parsers.gc.placement import finish
@@ -342,13 +343,7 @@ def _extras(kept: pl.DataFrame, members: pl.DataFrame, heads: pl.DataFrame) -> l
         event_rows(
             shen,
             gc_type=pl.col("kind"),
-            cause=pl.col("cause"),
-            is_full=pl.col("kind").str.starts_with("Pause Full"),
-            is_pause=pl.lit(True),
-            pause_ms=number(pl.col("ms")),
-            heap_before_kb=kb(pl.col("before")),
-            heap_after_kb=kb(pl.col("after")),
-            heap_total_kb=kb(pl.col("total")),
+            **pause_columns(),
         )
     )
     any_marker = "|".join(re.escape(word) for word, _ in LEGACY_MARKERS)

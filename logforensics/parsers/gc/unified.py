@@ -31,6 +31,7 @@ from logforensics.parsers.gc.common import (
     kb,
     number,
     parse_date,
+    pause_columns,
     sane_uptime,
 )
 from logforensics.parsers.gc.placement import finish
@@ -235,13 +236,7 @@ def _pauses(frame: pl.DataFrame) -> pl.DataFrame:
                 .otherwise(pl.col("kind")),
                 pl.col("gen"),
             ),
-            cause=pl.col("cause"),
-            is_full=pl.col("kind").str.starts_with("Pause Full"),
-            is_pause=pl.lit(True),
-            pause_ms=number(pl.col("ms")),
-            heap_before_kb=kb(pl.col("before")),
-            heap_after_kb=kb(pl.col("after")),
-            heap_total_kb=kb(pl.col("total")),
+            **pause_columns(),
             end_stamped=pl.lit(True),
         )
     )
