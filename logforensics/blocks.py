@@ -7,11 +7,8 @@ import hashlib
 import re
 from collections.abc import Iterable, Iterator
 
-from logforensics.errors import InputError
 from logforensics.ingest.discover import DEFAULT_LIMITS, Found, budget_cut, budget_limit, is_gzip
-from logforensics.ingest.inflate import ERRORS as INFLATE_ERRORS
-from logforensics.ingest.inflate import gzip_inflater
-from logforensics.ingest.streams import RATIO_SLACK, ratio_message
+from logforensics.ingest.inflate import GzipBlocks
 from logforensics.parsers.layouts import LAYOUTS
 
 BLOCK_BYTES = 8 << 20
@@ -26,8 +23,9 @@ def read_blocks(
     *,
     charge: bool = True,
 ) -> Iterator[bytes]:
-    """The input's decompressed bytes in blocks, at most ``max_bytes`` in all. A gzip file whose inflated bytes
-    outgrow ``max_ratio`` times the compressed bytes read is a bomb: reading stops with an InputError. With
+    """The input's decompressed bytes in blocks, at most ``max_bytes`` in all; a gzip file is inflated by the rules
+    of ``ingest/inflate.py`` (members, NUL padding, damage and truncation, their warnings). A gzip file whose inflated
+    bytes outgrow ``max_ratio`` times the compressed bytes read is a bomb: reading stops with a RatioError. With
     ``charge``, a gzip's inflated bytes are taken from its budget (``max_total_bytes``); reading it again for the
     evidence's context does not charge twice."""
     if found.reader is not None:  # archive members, sections of dumps: their reader is already bounded
@@ -35,53 +33,19 @@ def read_blocks(
         warnings.extend(read.warnings)
         yield read.data
         return
-    remaining = max_bytes
     if is_gzip(found.path):
         budget = found.budget if charge else None
-        remaining = limit = budget_limit(budget, max_bytes)
-        inflater = gzip_inflater()
-        compressed = inflated = 0
+        limit = budget_limit(budget, max_bytes)
         with found.path.open("rb") as raw:
-            pending = b""
-            while remaining > 0:
-                chunk = pending or raw.read(1 << 20)
-                if not pending:
-                    compressed += len(chunk)  # bytes taken from the file (a re-fed tail was counted when read)
-                pending = b""
-                if not chunk:
-                    if not inflater.eof:
-                        warnings.append("gzip stream ends early (truncated file); kept what was inflated")
-                    return
-                try:
-                    # bounded per call: a bomb stops early
-                    block = inflater.decompress(chunk, min(remaining, BLOCK_BYTES))
-                    inflated += len(block)
-                    if inflated > max_ratio * compressed + RATIO_SLACK:
-                        raise InputError(ratio_message(max_ratio, inflated, compressed))
-                except INFLATE_ERRORS as exc:
-                    warnings.append(f"gzip stream is damaged ({exc}); kept what was inflated before it")
-                    return
-                remaining -= len(block)
+            inflation = GzipBlocks(raw, limit, max_ratio=max_ratio, block=BLOCK_BYTES)
+            for block in inflation:
                 if budget is not None:
                     budget.take(len(block))
-                if block:
-                    yield block
-                if inflater.unconsumed_tail:
-                    pending = inflater.unconsumed_tail
-                elif inflater.eof:
-                    rest = inflater.unused_data or raw.read(1 << 20)
-                    if not rest.strip(b"\0"):
-                        return
-                    inflater = gzip_inflater()  # the next member of a multi-member gzip
-                    pending = rest
-            if inflater.unconsumed_tail or raw.read(1):
-                if budget is not None and limit < max_bytes:
-                    warnings.append(budget_cut(budget, inflated))
-                else:
-                    warnings.append(
-                        f"cut at --max-bytes ({max_bytes} bytes after decompression); the rest was not read"
-                    )
+                yield block
+        cut = budget_cut(budget, inflation.inflated) if budget is not None and limit < max_bytes else None
+        warnings.extend(inflation.warnings(cut))
         return
+    remaining = max_bytes
     with found.path.open("rb") as handle:
         while remaining > 0:
             block = handle.read(min(BLOCK_BYTES, remaining))

@@ -27,8 +27,7 @@ from typing import BinaryIO
 from logforensics.errors import InputError
 from logforensics.ingest import aggregated, archive, encoding, kubectl
 from logforensics.ingest.duplicates import mark_duplicates
-from logforensics.ingest.inflate import ERRORS as INFLATE_ERRORS
-from logforensics.ingest.inflate import gzip_inflater
+from logforensics.ingest.inflate import READ_BYTES, GzipBlocks
 from logforensics.ingest.limits import DEFAULT_LIMITS, DEFAULT_MAX_BYTES, Budget, Limits
 from logforensics.ingest.rotation import order_rotated
 from logforensics.ingest.source import (
@@ -291,13 +290,12 @@ def read_bounded(path: Path, max_bytes: int = DEFAULT_MAX_BYTES, budget: Budget 
                 digest.update(block)
         if is_gzip(path):
             limit = budget_limit(budget, max_bytes)
-            data, warnings = _inflate(path, limit)
+            data, inflation = _inflate(path, limit)
+            cut = None
             if budget is not None:
                 budget.take(len(data))
-                if limit < max_bytes:
-                    warnings = [
-                        budget_cut(budget, len(data)) if w.startswith("cut at --max-bytes") else w for w in warnings
-                    ]
+                cut = budget_cut(budget, len(data)) if limit < max_bytes else None
+            warnings = inflation.warnings(cut)
         else:
             with path.open("rb") as handle:
                 data = handle.read(max_bytes)
@@ -324,46 +322,19 @@ def budget_cut(budget: Budget, kept: int) -> str:
     )
 
 
-def _inflate(path: Path, max_bytes: int) -> tuple[bytes, list[str]]:
-    """Inflate every gzip member, bounded by ``max_bytes`` of output, whatever the compression ratio."""
-    out: list[bytes] = []
-    size = 0
-    inflater = gzip_inflater()
+def _inflate(path: Path, max_bytes: int, read: int = READ_BYTES) -> tuple[bytes, GzipBlocks]:
+    """Inflate every gzip member, bounded by ``max_bytes`` of output, whatever the compression ratio; the inflation
+    tells how it ended (``warnings()``)."""
     with path.open("rb") as raw:
-        pending = b""
-        while size < max_bytes:
-            chunk = pending or raw.read(1 << 16)
-            pending = b""
-            if not chunk:
-                if not inflater.eof:
-                    return b"".join(out), [f"gzip stream ends early (truncated file); kept the {size} bytes inflated"]
-                break
-            try:
-                block = inflater.decompress(chunk, max_bytes - size)
-            except INFLATE_ERRORS as exc:
-                return b"".join(out), [f"gzip stream is damaged ({exc}); kept the {size} bytes inflated before it"]
-            out.append(block)
-            size += len(block)
-            if inflater.unconsumed_tail:
-                pending = inflater.unconsumed_tail
-            elif inflater.eof:
-                rest = inflater.unused_data
-                if not rest.strip(b"\0"):
-                    rest = raw.read(1 << 16)
-                    if not rest:
-                        break
-                inflater = gzip_inflater()  # the next member of a multi-member gzip
-                pending = rest
-        else:
-            return b"".join(out), [f"cut at --max-bytes ({max_bytes} bytes after decompression); the rest was not read"]
-    return b"".join(out), []
+        inflation = GzipBlocks(raw, max_bytes, read=read)
+        return b"".join(inflation), inflation
 
 
 def head(path: Path, size: int = 65536) -> bytes:
     """The first ``size`` decompressed bytes, for sniffing; of a damaged or truncated gzip, what inflates before the
     damage (a gzip cut within its first ``size`` inflated bytes is not empty)."""
     if is_gzip(path):
-        return _inflate(path, size)[0]
+        return _inflate(path, size, read=1 << 16)[0]
     with path.open("rb", buffering=0) as handle:  # unbuffered: _text_start moves the descriptor itself
         data = handle.read(size)
         if data and not data.strip(b"\0"):

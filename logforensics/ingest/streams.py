@@ -6,6 +6,12 @@ member) from a seekable raw stream, and is itself seekable: a backward seek rest
 can be read in any order at the cost of their own size. Checkpoints are kept in a :class:`CheckpointIndex` shared by
 every stream opened on the same bytes. A damaged or truncated stream ends early with :attr:`Inflater.damage` set (the
 bytes inflated before the damage stay readable); a compression ratio above the limit raises :class:`RatioError`.
+
+The rules (members, NUL padding, what is truncation and what is damage) and the words of their warnings are those of
+``inflate.py``, shared with :class:`~logforensics.ingest.inflate.GzipBlocks`, which reads a ``.gz`` file once from
+start to end. The loop itself is not shared: this one inflates with zlib ``_STEP`` bytes at a time and copies the zlib
+state before each call (the checkpoints that seeks restore, and the state that finds the byte where damage is), which
+ISA-L's inflater cannot copy and the once-through loop does not need.
 """
 
 from __future__ import annotations
@@ -17,7 +23,10 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any, BinaryIO
 
-from logforensics.errors import InputError
+from logforensics.ingest.inflate import NOT_A_MEMBER, damaged, not_a_member, skip_padding, truncated
+from logforensics.ingest.inflate import RATIO_SLACK as RATIO_SLACK
+from logforensics.ingest.inflate import RatioError as RatioError
+from logforensics.ingest.inflate import ratio_message as ratio_message
 
 _STEP = 1 << 16
 """Bytes inflated per zlib call: the granularity of reads, seeks and checkpoints."""
@@ -25,19 +34,6 @@ _CHUNK = 1 << 16
 """Compressed bytes read from the raw stream at a time."""
 CHECKPOINT_SPACING = 16 << 20
 """Inflated bytes between two periodic checkpoints: the most a seek inflates in vain."""
-RATIO_SLACK = 1 << 20
-"""Inflated bytes allowed on top of ``max_ratio`` x compressed bytes (small members, buffering)."""
-
-
-class RatioError(InputError):
-    """The inflated bytes outgrow the compressed bytes by more than the ratio limit: a decompression bomb."""
-
-
-def ratio_message(max_ratio: float, inflated: int, compressed: int) -> str:
-    return (
-        f"compression ratio over {max_ratio:g}:1 (a decompression bomb?): {inflated} bytes inflated from "
-        f"{compressed} compressed bytes; not read"
-    )
 
 
 @dataclass
@@ -211,8 +207,10 @@ class Inflater(io.RawIOBase):
                 if not chunk:
                     if self._d.eof or not self._fed:
                         return self._end(None)
-                    return self._end(f"{self._what} stream ends early (truncated file)")
+                    return self._end(truncated(self._what, self._in_pos))
                 self._in = chunk
+            if self._gzip and not self._fed and not_a_member(self._in):
+                return self._end(damaged(self._what, NOT_A_MEMBER, self._in_pos, self._in_pos + 1))
             self._pre = self._snapshot()
             if self._produced - self._last_point >= CHECKPOINT_SPACING:
                 self._index.add(self._pre)
@@ -220,7 +218,15 @@ class Inflater(io.RawIOBase):
             try:
                 out = self._d.decompress(self._in, _STEP)
             except zlib.error as exc:
-                return self._end(f"{self._what} stream is damaged ({exc})")
+                out, at = self._salvage()
+                where = (at, at + 1) if at is not None else (self._in_pos, self._in_pos + len(self._in))
+                self._end(damaged(self._what, exc, *where))
+                if not out:
+                    return False
+                self._buf_start = self._produced
+                self._buf = out
+                self._check_ratio()
+                return True
             self._fed = True
             rest = self._d.unused_data if self._d.eof else self._d.unconsumed_tail
             self._in_pos += len(self._in) - len(rest)
@@ -239,17 +245,30 @@ class Inflater(io.RawIOBase):
 
     def _next_member(self) -> None:
         """After a gzip member: skip NUL padding; more bytes start the next member (concatenated gzip)."""
-        while not self._in.strip(b"\0"):
-            self._in_pos += len(self._in)
-            self._in = self._raw_stream().read(_CHUNK)
-            if not self._in:
-                self._done = True
-                return
-        zeros = len(self._in) - len(self._in.lstrip(b"\0"))
-        self._in_pos += zeros
-        self._in = self._in[zeros:]
+        self._in, skipped = skip_padding(self._in, lambda: self._raw_stream().read(_CHUNK))
+        self._in_pos += skipped
+        if not self._in:
+            self._done = True
+            return
         self._d = zlib.decompressobj(self._wbits)
         self._fed = False
+
+    def _salvage(self) -> tuple[bytes, int | None]:
+        """After inflating ``_in`` (from raw offset ``_in_pos``) failed: the bytes it inflates before the failing
+        byte (the failed call lost them) and that byte's raw offset, found by giving the state from before the call
+        (``_pre``) the input byte by byte (at most ``_CHUNK`` calls, and the output stays under ``_STEP``: the call
+        failed before it filled its block). ``(b"", None)`` if the failure does not recur."""
+        if self._pre is not None:
+            state = self._pre.state.copy()
+            out: list[bytes] = []
+            for at in range(len(self._in)):
+                try:
+                    out.append(state.decompress(self._in[at : at + 1]))
+                except zlib.error:
+                    return b"".join(out), self._in_pos + at
+                if state.eof:
+                    break
+        return b"", None
 
     def _check_ratio(self) -> None:
         if self._max_ratio is None:

@@ -270,7 +270,8 @@ def test_truncated_zip_keeps_the_members_before_the_cut(tmp_path: Path) -> None:
     assert found["cut.zip!/one.log"].read(1 << 30).data == first
     partial = found["cut.zip!/two.log"].read(1 << 30)
     assert second.startswith(partial.data) and 0 < len(partial.data) < len(second)
-    assert partial.warnings[0].startswith("deflate stream ends early (truncated file); kept the")
+    assert partial.warnings[0].startswith("deflate stream ends early (truncated file) after ")
+    assert partial.warnings[0].endswith(f" compressed bytes; kept the {len(partial.data)} bytes inflated before it")
 
 
 def test_truncated_tar_gz_keeps_the_members_before_the_damage(tmp_path: Path) -> None:
@@ -282,7 +283,8 @@ def test_truncated_tar_gz_keeps_the_members_before_the_damage(tmp_path: Path) ->
     (tmp_path / "cut.tar.gz").write_bytes(blob[: int(len(blob) * 0.55)])
     found = found_by_label([tmp_path / "cut.tar.gz"], tmp_path)
     assert found["cut.tar.gz"].skipped_reason == (
-        "damaged tar archive (gzip stream ends early (truncated file)): the members before the damage are analysed"
+        f"damaged tar archive (gzip stream ends early (truncated file) after {int(len(blob) * 0.55)} compressed "
+        "bytes): the members before the damage are analysed"
     )
     assert found["cut.tar.gz!/tm-0/taskmanager.log"].read(1 << 30).data == parts[0]
     partial = found["cut.tar.gz!/tm-1/taskmanager.log"].read(1 << 30)
@@ -400,7 +402,8 @@ def test_damaged_nested_archive_is_listed_as_far_as_it_goes(tmp_path: Path) -> N
         zf.writestr("inner.tgz", blob[: int(len(blob) * 0.55)])
     found = found_by_label([tmp_path / "outer.zip"], tmp_path)
     assert found["outer.zip!/inner.tgz"].skipped_reason == (
-        "damaged tar archive (gzip stream ends early (truncated file)): the members before the damage are analysed"
+        f"damaged tar archive (gzip stream ends early (truncated file) after {int(len(blob) * 0.55)} compressed "
+        "bytes): the members before the damage are analysed"
     )
     assert found["outer.zip!/inner.tgz!/0.log"].read(1 << 30).data == parts[0]
     assert "outer.zip!/inner.tgz!/2.log" not in found
