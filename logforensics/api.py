@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
+from functools import partial
 from pathlib import Path
 
 import polars as pl
@@ -18,12 +19,15 @@ from logforensics.catalogue.loader import load_catalogue
 from logforensics.catalogue.model import Catalogue, SignalSource
 from logforensics.context import Context, context_in_lines, context_lines
 from logforensics.errors import InputError
-from logforensics.gcsets import part_facts, plan_sets
+from logforensics.gcfiles import read_gc_lines
+from logforensics.gcsets import GcPart, GcSet, edges, place_sets
+from logforensics.gcstarts import JvmStart
+from logforensics.gcsummary import gc_summary, set_stats
 from logforensics.ingest import override
-from logforensics.ingest.discover import DEFAULT_MAX_BYTES, Found, Limits, common_root, discover, is_gzip
+from logforensics.ingest.discover import DEFAULT_MAX_BYTES, Found, Limits, common_root, discover
 from logforensics.ingest.override import Override
 from logforensics.ingest.sniff import sniff
-from logforensics.match.findings import build_findings
+from logforensics.match.findings import VERSION_SIGNAL, build_findings
 from logforensics.model import (
     GC_EVENTS_SCHEMA,
     METRICS_SCHEMA,
@@ -36,8 +40,8 @@ from logforensics.model import (
 )
 from logforensics.parsers.exceptions import merge_groups
 from logforensics.parsers.flink import BANNER_LITERALS, banner_facts, localize
-from logforensics.parsers.gc import GcParse, parse_gc, summarize_gc
-from logforensics.parsers.lines import read_file_lines, read_lines
+from logforensics.parsers.gc import GcParse, parse_gc
+from logforensics.parsers.lines import read_lines
 from logforensics.parsers.metrics import KEEP_LITERALS as METRICS_LITERALS
 from logforensics.parsers.trace import parse_trace
 from logforensics.resources import patterns_dir
@@ -97,56 +101,42 @@ def _read_whole(parsed: _Parsed, max_bytes: int) -> tuple[bytes, pl.DataFrame] |
 
 
 def _read_gc(parsed: _Parsed, max_bytes: int) -> None:
-    lines = _read_plain_gc(parsed, max_bytes)
-    if lines is None:
-        whole = _read_whole(parsed, max_bytes)
-        lines = whole[1] if whole is not None else None
-    if lines is not None:
-        parsed.lines = lines
-        parsed.gc = parse_gc(lines, parsed.found.label, parsed.layout or "gc_unified")
-
-
-def _read_plain_gc(parsed: _Parsed, max_bytes: int) -> pl.DataFrame | None:
-    """The lines of a GC log that is a plain file on disk, split by polars from the file (GC logs are read whole:
-    this spares a copy of the bytes in Python); None when it must be read otherwise (compressed, in an archive,
-    larger than ``max_bytes``, unsplittable by polars)."""
-    found = parsed.found
-    if found.reader is not None or found.budget is not None or is_gzip(found.path):
-        return None
     try:
-        if found.path.stat().st_size > max_bytes:
-            return None
-        read = read_file_lines(found.path)
-    except OSError:
-        return None  # the ordinary read says why
-    if read is None:
-        return None
-    lines, sha256 = read
-    parsed.warnings = parsed.warnings + lines.warnings
-    parsed.sha256 = sha256
-    return lines.frame
+        read = read_gc_lines(parsed.found, max_bytes)
+    except (InputError, OSError) as exc:
+        parsed.skipped_reason = f"cannot read: {exc}"
+        return
+    parsed.warnings = parsed.warnings + read.warnings
+    parsed.sha256 = read.sha256
+    parsed.lines = read.frame
+    parsed.gc = parse_gc(read.frame, parsed.found.label, parsed.layout or "gc_unified")
+
+
+def _same(lines: pl.DataFrame | None) -> pl.DataFrame | None:
+    return lines
 
 
 def _place_gc_sets(
-    gc_parsed: list[_Parsed], zone: str | dt.timedelta, tm_starts: dict[str, dt.datetime | None]
-) -> list[_Parsed]:
+    gc_parsed: list[_Parsed], zone: str | dt.timedelta, starts: dict[str, tuple[JvmStart, ...]]
+) -> tuple[list[_Parsed], list[GcSet]]:
     """The GC logs, each rotated set's parts in content order (gcsets.py), with what was decided in their
-    warnings; an uptime-only part is parsed again with the start of its JVM run where one is known."""
+    warnings, and the sets; an uptime-only part is parsed again with the starts of its JVM runs where known
+    (``starts``: label -> JVM starts of the TaskManager the GC log belongs to)."""
     by_label = {p.found.label: p for p in gc_parsed if p.gc is not None}
     parts = [
-        part_facts(label, p.found.group or label, p.gc, p.lines, zone)
+        GcPart(label, p.found.group or label, p.layout or "gc_unified", p.gc, edges(p.lines), partial(_same, p.lines))
         for label, p in by_label.items()
         if p.gc is not None
     ]
+    sets = place_sets(parts, zone, starts)
     ordered: list[_Parsed] = []
-    for plan in plan_sets(parts, tm_starts):
-        for label in plan.order:
-            p, part_plan = by_label[label], plan.parts[label]
-            if p.gc is not None and p.gc.jvm_start is None and part_plan.anchor is not None and p.lines is not None:
-                p.gc = parse_gc(p.lines, label, p.layout or "gc_unified", jvm_start_hint=part_plan.anchor)
-            p.warnings = p.warnings + part_plan.notes
+    for gc_set in sets:
+        for part in gc_set.parts:
+            p = by_label[part.label]
+            p.gc = part.parse
+            p.warnings = p.warnings + part.notes
             ordered.append(p)
-    return ordered + [p for p in gc_parsed if p.gc is not None and all(p is not q for q in ordered)]
+    return ordered, sets
 
 
 def _in_set_order(parsed: list[_Parsed], gc_ordered: list[_Parsed]) -> list[_Parsed]:
@@ -155,16 +145,14 @@ def _in_set_order(parsed: list[_Parsed], gc_ordered: list[_Parsed]) -> list[_Par
     return [next(slots, p) if p.gc is not None else p for p in parsed]
 
 
-def _gc_set_sources(gc_ordered: list[_Parsed]) -> list[ParsedSource]:
+def _gc_set_sources(gc_sets: list[GcSet]) -> list[ParsedSource]:
     """One timeline source per rotated GC set (a single file is a set of one): its parts' events in content order,
     so that GC windows and trends run across the parts; each event keeps its own file and line."""
-    sets: dict[str, list[pl.DataFrame]] = {}
-    for p in gc_ordered:
-        if p.gc is not None:
-            sets.setdefault(p.found.group or p.found.label, []).append(p.gc.events)
     return [
-        ParsedSource(group, SourceKind.GC_LOG, gc_events=pl.concat(frames, how="vertical"))
-        for group, frames in sets.items()
+        ParsedSource(
+            gc_set.name, SourceKind.GC_LOG, gc_events=pl.concat([p.parse.events for p in gc_set.parts], how="vertical")
+        )
+        for gc_set in gc_sets
     ]
 
 
@@ -293,14 +281,14 @@ def analyze(
     gc_parsed = [p for p in parsed if p.gc is not None]
     owners = source_tm_ids(sources + [ParsedSource(p.found.label, p.kind) for p in gc_parsed], flink_events[0])
 
-    # Rotated GC sets in content order; uptime-only parts placed with the start of their JVM run (or, for the newest
-    # run, of the TaskManager they belong to).
-    starts = _tm_starts(logs, owners)
-    gc_parsed = _place_gc_sets(
-        gc_parsed, zone, {p.found.label: starts.get(owners.get(p.found.label, "")) for p in gc_parsed}
+    # Rotated GC sets in content order; uptime-only parts placed with the start of each of their JVM runs (from
+    # their own stamps, the startup banners of the TaskManager they belong to, or JDK 8's rotation headers).
+    starts = _tm_starts(logs, owners, flink_events[0])
+    gc_parsed, gc_sets = _place_gc_sets(
+        gc_parsed, zone, {p.found.label: starts.get(owners.get(p.found.label, ""), ()) for p in gc_parsed}
     )
     parsed = _in_set_order(parsed, gc_parsed)
-    gc_sources = _gc_set_sources(gc_parsed)
+    gc_sources = _gc_set_sources(gc_sets)
     events = assemble(flink_events, gc_sources, owners, catalogue)
     if progress:
         progress("matching", 0, 1)
@@ -309,9 +297,7 @@ def analyze(
     )
 
     stats = tuple(_stats(p, tz_label) for p in parsed)
-    gc_summaries = tuple(
-        _with_tm(summarize_gc(p.gc, p.found.label), owners.get(p.found.label)) for p in gc_parsed if p.gc
-    )
+    gc_summaries = tuple(_with_tm(gc_set, owners) for gc_set in gc_sets)
     scans = [p.scan for p in logs + traces if p.scan is not None]
     facts = banner_facts(pl.concat([scan.banner for scan in scans]) if scans else None)
     metrics = _metrics([(p.found.label, p.scan) for p in logs + traces if p.scan is not None], owners)
@@ -384,21 +370,48 @@ def _date_from_context(dated: list[_Parsed]) -> dt.date | None:
     return min(firsts).date() if firsts else None
 
 
-def _with_tm(summary: GcSummary, tm_id: str | None) -> GcSummary:
-    return replace(summary, tm_id=tm_id)
+def _with_tm(gc_set: GcSet, owners: dict[str, str]) -> GcSummary:
+    """The GC row of one set (the numbers ``logforensics gc`` prints), with the TaskManager its parts belong to."""
+    tm_id = next((owners[p.label] for p in gc_set.parts if p.label in owners), None)
+    return gc_summary(set_stats(gc_set), tm_id)
 
 
-def _tm_starts(logs: list[_Parsed], owners: dict[str, str]) -> dict[str, dt.datetime]:
-    """UTC time of the first record of each TaskManager log, by TaskManager id: the JVM start, give or take."""
-    starts: dict[str, dt.datetime] = {}
-    for p in logs:
-        tm_id = owners.get(p.found.label)
-        if p.kind is not SourceKind.FLINK_TASKMANAGER or tm_id is None or p.scan is None:
+_BANNER = r"^\s*Starting .+? \(Version: \d"
+"""A startup banner's message (EnvironmentInformation, once per JVM start), as flink_version_banner reads it."""
+
+
+def _tm_starts(logs: list[_Parsed], owners: dict[str, str], events: pl.DataFrame) -> dict[str, tuple[JvmStart, ...]]:
+    """The JVM starts of each TaskManager, by id, oldest first: the startup banners of its logs (one per JVM start:
+    the classified banner events, and the banner records each scan keeps), else the first record of its logs (the
+    JVM start, give or take)."""
+    tm_logs = {
+        p.found.label: p
+        for p in logs
+        if p.kind is SourceKind.FLINK_TASKMANAGER and p.found.label in owners and p.scan is not None
+    }
+    banner = pl.col("kind") == VERSION_SIGNAL
+    found = [events.filter(banner, pl.col("source").is_in(list(tm_logs))).select("source", "line", "ts")]
+    found += [
+        p.scan.banner.filter(pl.col("message").fill_null("").str.contains(_BANNER)).select(
+            pl.lit(label).alias("source"), "line", "ts"
+        )
+        for label, p in tm_logs.items()
+        if p.scan is not None
+    ]
+    banners = pl.concat(found, how="vertical").filter(pl.col("ts").is_not_null()).unique(["source", "line"])
+    starts: dict[str, list[JvmStart]] = {}
+    for source, line, ts in banners.sort("ts").iter_rows():
+        known = starts.setdefault(owners[source], [])
+        if not known or ts != known[-1].ts:  # the same banner in two files (a copied log) is one start
+            known.append(JvmStart(ts, source, line, banner=True))
+    for label, p in tm_logs.items():
+        first = p.scan.first_ts if p.scan is not None else None
+        tm_id = owners[label]
+        if first is None or any(s.banner for s in starts.get(tm_id, ())):
             continue
-        first = p.scan.first_ts
-        if first is not None and (tm_id not in starts or first < starts[tm_id]):
-            starts[tm_id] = first
-    return starts
+        if tm_id not in starts or first < starts[tm_id][0].ts:
+            starts[tm_id] = [JvmStart(first, label)]
+    return {tm_id: tuple(known) for tm_id, known in starts.items()}
 
 
 def _available_signals(catalogue: Catalogue, parsed: list[_Parsed]) -> set[str]:

@@ -242,21 +242,23 @@ def gc_summary(
         int, typer.Option("--max-bytes", help="Read at most this many (decompressed) bytes of one file.")
     ] = DEFAULT_MAX_BYTES,
 ) -> None:
-    """Per GC log: collector, pauses (count, total, max, p50..p99.9), full GCs, throughput, heap, allocation rate."""
+    """Per GC log, a rotated set (gc.log.0..N, .current) as one: collector, pauses (count, total, max, p50..p99.9),
+    full GCs, throughput, heap, allocation rate; then each set's parts in content order and what was decided
+    (wrap-around, new JVM runs, clock jumps). --json: each set also with its parts' own numbers."""
     import json
 
-    from logforensics import gcstats
+    from logforensics import gcsummary
 
     try:
-        results = gcstats.analyse_paths(paths, max_bytes)
+        results = gcsummary.analyse_paths(paths, max_bytes)
     except LogforensicsError as exc:
         raise _fail(str(exc), exc.exit_code) from None
     if not results:
         raise _fail("no GC log found in the given paths", ExitCode.USAGE)
     if json_out:
-        typer.echo(json.dumps(gcstats.render_json(results), indent=2, default=str))
+        typer.echo(json.dumps(gcsummary.render_json(results), indent=2, default=str))
     else:
-        typer.echo(gcstats.render_table(results))
+        typer.echo(gcsummary.render_table(results))
 
 
 @app.command("scan")

@@ -5,290 +5,38 @@ A JVM that rotates its GC log writes its files in a cycle and overwrites the old
 ``gc.log.1.current`` ... and after ``gc.log.<N-1>`` overwrites ``gc.log.0``; a restarted JDK 8 JVM starts again at
 ``gc.log.0``. Unified logging (``-Xlog:gc*:file=gc.log::filecount=5``) writes ``gc.log`` and renames it to
 ``gc.log.<i>``, ``i`` going round the cycle, also when a new JVM starts. The names alone therefore do not tell the
-order. Here each part of a set (files sharing a :func:`~logforensics.ingest.rotation.rotation_key` group) is read
-for what its content says, and the set is ordered by:
+order. Here each part of a set (files sharing a :func:`~logforensics.ingest.rotation.rotation_key` group; a single
+file is a set of one) is read for what its content says (:mod:`logforensics.gcparts`), and the set is ordered by:
 
 1. the wall-clock time of its first record, when every part shows one: date stamps or ``time``/``utctime``
-   decorations, else JDK 8's rotation headers (``<date> GC log file created <path>`` at the top of a rotated file,
-   ``<date> GC log file has reached the maximum size. Saved as <path>`` at the bottom of a full one, local times);
+   decorations, else JDK 8's rotation headers;
 2. otherwise the writer's cycle of numbered names, started where the content runs most smoothly: the fewest JVM
    uptime drops between consecutive parts (a JDK 8 ``.current`` file is the last of its JVM's files), then a set
    ending with a current file, then one starting with a JVM start, then plain name order.
 
 Consecutive parts belong to one JVM while the uptime goes on; an uptime that starts again lower (a part beginning
-near 0 s), a part after a ``.current`` one, or a JVM restart inside a file (which the GC parser reports) starts
-another JVM run. Each run gets one JVM start to place its uptime-only parts with: the stamps of any of its parts
-(exact); else, for the newest run, the start of the TaskManager the set belongs to, unless JDK 8's rotation headers
-rule it out; else the headers themselves (a part's creation and its saving bound the start by the time between two
-GCs). Every decision is a note on the source it concerns (wrap-around, a new JVM, where
-the JVM start comes from, a wall clock going back or jumping inside a file or between two parts); a set that cannot
-be ordered keeps its name order and says so. Clock jumps are reported, not corrected: the Flink logs were written
-with the same clock, so the stamped times keep the two together.
+near 0 s), a part after a ``.current`` one, or a JVM restart inside a file (which the GC parser tells) starts
+another JVM run. Each run gets its own JVM start (:mod:`logforensics.gcstarts`), and an uptime-only part is parsed
+again with the start of each of its runs. Every decision is a note on the source it concerns (wrap-around, a new JVM,
+where a JVM start comes from or why a run has none, a wall clock going back or jumping inside a file or between two
+parts); a set that cannot be ordered keeps its name order and says so. Clock jumps are reported, not corrected: the
+Flink logs were written with the same clock, so the stamped times keep the two together.
+
+:func:`place_sets` does all of it for ``analyze`` and ``logforensics gc`` alike, so both see the same sets.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import itertools
-import posixpath
-from dataclasses import dataclass, field
-from zoneinfo import ZoneInfo
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field, replace
 
 import polars as pl
 
-from logforensics.ingest.rotation import rotation_index
-from logforensics.parsers.gc import GcParse
-
-UPTIME_SLACK_S = 1.0
-"""A later part whose uptime starts lower than the previous part's end by more than this belongs to another JVM."""
-CLOCK_SLACK_S = 5.0
-"""Wall clock minus uptime may move by this much between two records before it counts as a jump (NTP slews the wall
-clock by up to 0.5 ms/s, which adds up over hours without a GC)."""
-JVM_START_S = 60.0
-"""A part whose first uptime is below this (and that is no rotated continuation) begins a JVM."""
-EDGE_LINES = 20
-"""Lines at each end of a part searched for JDK 8's rotation headers."""
-MAX_LISTED = 3
-"""Clock jumps listed per part."""
-_MIN_YEAR, _MAX_YEAR = 1970, 2999  # a header date outside these years is junk (as the GC parser judges stamps)
-
-
-@dataclass(frozen=True)
-class HeaderRule:
-    """One line of JDK 8's log rotation: a Rust regex (run by polars) and a real line it must match."""
-
-    name: str
-    pattern: str
-    sample: str
-    """A line copied from the corpus (../shared/corpus/gc); tests assert that ``pattern`` matches it."""
-
-
-ROTATION_RULES: dict[str, HeaderRule] = {
-    rule.name: rule
-    for rule in (
-        HeaderRule(
-            "created",
-            r"^(?P<date>\d{4}-\d\d-\d\d \d\d:\d\d:\d\d) GC log file created (?P<path>.*?)\s*$",
-            "2016-08-30 20:35:29 GC log file created /var/log/swish/gc.log.1",
-        ),
-        HeaderRule(
-            "saved",
-            r"^(?P<date>\d{4}-\d\d-\d\d \d\d:\d\d:\d\d) GC log file has reached the maximum size\. "
-            r"Saved as (?P<path>.*?)\s*$",
-            "2016-08-30 20:35:29 GC log file has reached the maximum size. Saved as /var/log/swish/gc.log.0",
-        ),
-    )
-}
-"""JDK 7u2+/8 rotation headers (``gcLogFileStream::rotate_log``); the date is the JVM's local time, to the second."""
-
-
-@dataclass(frozen=True)
-class Part:
-    """What one part's content says about its place in its set."""
-
-    label: str
-    group: str
-    index: int | None
-    """The rotation number in the name (``gc.log.3``, ``gc.log.3.current``); None for the unnumbered file."""
-    current: bool
-    """JDK 8's ``.current`` suffix: the file its JVM was writing last."""
-    first_up: float | None
-    """JVM uptime of the part's first record (s)."""
-    last_up: float | None
-    """JVM uptime at the end of the part's last record (s)."""
-    lowest_up: float | None
-    """The lowest uptime of the part's first JVM run, header lines included (s)."""
-    restart_lines: tuple[int, ...]
-    """Lines where the uptime starts again inside the part (another JVM run)."""
-    jvm_start: dt.datetime | None
-    """From the part's own stamps (wall clock minus uptime of its first JVM run), UTC."""
-    wall_first: dt.datetime | None
-    """Wall clock of the first stamped record, UTC."""
-    wall_last: dt.datetime | None
-    first_offset_s: float | None
-    """Wall clock minus uptime at the first record with both (s since the epoch): the JVM start it implies."""
-    last_offset_s: float | None
-    created: dt.datetime | None
-    """JDK 8 ``GC log file created`` date (UTC, from local time)."""
-    saved: dt.datetime | None
-    """JDK 8 ``... has reached the maximum size`` date (UTC, from local time)."""
-    clock_notes: tuple[str, ...] = ()
-
-    @property
-    def name(self) -> str:
-        return posixpath.basename(self.label)
-
-    @property
-    def begins_jvm(self) -> bool:
-        return self.created is None and self.lowest_up is not None and self.lowest_up < JVM_START_S
-
-    @property
-    def start_not_before(self) -> dt.datetime | None:
-        """The JVM started no earlier than this: the part was created (JDK 8 header) before its first record."""
-        if self.created is None or self.first_up is None:
-            return None
-        return self.created - dt.timedelta(seconds=self.first_up)
-
-    @property
-    def start_not_after(self) -> dt.datetime | None:
-        """The JVM started no later than this: the part was saved (JDK 8 header, a date to the second) after its
-        last record; the JVM rotates at the next safepoint once the file is full."""
-        if self.saved is None or self.last_up is None or self.restart_lines:
-            return None
-        return self.saved + dt.timedelta(seconds=1.0 - self.last_up)
-
-    @property
-    def start_key(self) -> dt.datetime | None:
-        """The wall-clock time of the part's first record, from its stamps or its rotation headers."""
-        if self.wall_first is not None:
-            return self.wall_first
-        if self.created is not None:
-            return self.created
-        start = self.start_not_after
-        return None if start is None or self.first_up is None else start + dt.timedelta(seconds=self.first_up)
-
-
-@dataclass(frozen=True)
-class PartPlan:
-    label: str
-    position: int
-    """0 = the oldest part of its set."""
-    jvm: int
-    """The JVM run (0 = the oldest of the set) the part's first record belongs to."""
-    anchor: dt.datetime | None
-    """The JVM start to place the part's uptimes with, when the part has no wall clock of its own."""
-    notes: tuple[str, ...] = ()
-
-
-@dataclass(frozen=True)
-class SetPlan:
-    group: str
-    order: tuple[str, ...]
-    """Labels, oldest first."""
-    parts: dict[str, PartPlan] = field(default_factory=dict)
-
-
-def _header_dates(
-    lines: pl.DataFrame | None, zone: str | dt.timedelta
-) -> tuple[dt.datetime | None, dt.datetime | None]:
-    """(created, saved) of JDK 8's rotation headers near the start and the end of the part, UTC."""
-    if lines is None or lines.height == 0:
-        return None, None
-    found: list[dt.datetime | None] = []
-    for rule, edge in (("created", lines.head(EDGE_LINES)), ("saved", lines.tail(EDGE_LINES))):
-        dates = (
-            edge.filter(pl.col("line").str.contains(" GC log file ", literal=True))
-            .select(pl.col("line").str.extract(ROTATION_RULES[rule].pattern, 1))
-            .to_series()
-            .drop_nulls()
-        )
-        try:
-            local = dt.datetime.strptime(dates[0], "%Y-%m-%d %H:%M:%S") if dates.len() else None
-            sane = local is not None and _MIN_YEAR <= local.year <= _MAX_YEAR
-            found.append(_local_to_utc(local, zone) if local is not None and sane else None)
-        except (ValueError, OverflowError):  # a damaged date: the part is ordered without it
-            found.append(None)
-    return found[0], found[1]
-
-
-def _local_to_utc(local: dt.datetime, zone: str | dt.timedelta) -> dt.datetime:
-    if isinstance(zone, dt.timedelta):
-        return (local - zone).replace(tzinfo=dt.UTC)
-    return local.replace(tzinfo=ZoneInfo(zone)).astimezone(dt.UTC)
-
-
-def _clock_notes(name: str, stamped: pl.DataFrame) -> tuple[str, ...]:
-    """Jumps of the wall clock against the JVM uptime inside one part (``stamped``: exact pauses in file order with
-    ``line``, ``ts``, ``uptime_s``, ``run``); without uptimes, a wall clock going back between pauses."""
-    with_up = stamped.filter(pl.col("uptime_s").is_not_null())
-    if with_up.height:
-        offset = pl.col("ts").dt.epoch("ms") / 1e3 - pl.col("uptime_s")
-        jumps = (
-            with_up.with_columns(_jump=offset - offset.shift(1), _same=pl.col("run") == pl.col("run").shift(1))
-            .filter(pl.col("_same").fill_null(False), pl.col("_jump").abs() > CLOCK_SLACK_S)
-            .select("line", "_jump")
-        )
-        clock = "while the JVM uptime went on"
-    else:
-        jumps = (
-            stamped.with_columns(_jump=(pl.col("ts") - pl.col("ts").shift(1)).dt.total_milliseconds() / 1e3)
-            .filter(pl.col("_jump") < -CLOCK_SLACK_S)
-            .select("line", "_jump")
-        )
-        clock = "between two pauses (which cannot overlap)"
-    if jumps.height == 0:
-        return ()
-    listed = ", ".join(
-        f"{'back' if jump < 0 else 'forward'} by {abs(jump):.1f} s at line {line}"
-        for line, jump in jumps.head(MAX_LISTED).iter_rows()
-    )
-    more = f" and {jumps.height - MAX_LISTED} more time(s)" if jumps.height > MAX_LISTED else ""
-    return (
-        f"{name}: the wall clock jumps {listed}{more} {clock}: NTP or a manual clock change; the events keep "
-        "the times written, as the Flink logs of the same host do",
-    )
-
-
-def part_facts(label: str, group: str, parse: GcParse, lines: pl.DataFrame | None, zone: str | dt.timedelta) -> Part:
-    """What ``parse`` (and the part's ``lines``, for JDK 8's rotation headers) say about the part."""
-    index, current = rotation_index(label)
-    end = pl.col("uptime_s") + pl.col("pause_ms").fill_null(0.0) / 1e3
-    # the uptime the line was stamped with: a unified pause is stamped when it ends, a legacy one when it starts
-    stamp = end if parse.format == "unified" else pl.col("uptime_s")
-    pauses = (
-        parse.events.filter(pl.col("is_pause").fill_null(False))
-        .select("line", "ts", "uptime_s", "ts_quality", "pause_ms", end_s=end, stamp_s=stamp)
-        .with_columns(
-            run=(pl.col("stamp_s") < pl.col("stamp_s").shift(1).forward_fill() - UPTIME_SLACK_S)
-            .fill_null(False)
-            .cum_sum()
-        )
-    )
-    restarts = tuple(pauses.filter(pl.col("run").diff().fill_null(0) > 0).get_column("line").to_list())
-    # The first pause's start and the last pause's end bound the part (pauses do not overlap; a concurrent phase
-    # ending at the top of a part began in the part before). The parse's lowest uptime (header lines included) tells
-    # whether the part begins a JVM, unless a later run in the file holds it.
-    first_up, last_up, lowest_up = parse.first_uptime_s, parse.last_uptime_s, parse.first_uptime_s
-    timed_up = pauses.filter(pl.col("uptime_s").is_not_null())
-    if timed_up.height:
-        first_up = float(timed_up.item(0, "uptime_s"))
-        last_up = float(timed_up.item(timed_up.height - 1, "end_s"))
-        lowest_up = first_up if restarts else min(first_up, lowest_up if lowest_up is not None else first_up)
-    stamped = pauses.filter(pl.col("ts_quality") == "exact", pl.col("ts").is_not_null())
-    # the wall-clock bounds of the part from its stamped pauses, as its uptimes (any stamped event without them)
-    exact = (
-        stamped if stamped.height else parse.events.filter(pl.col("ts_quality") == "exact", pl.col("ts").is_not_null())
-    )
-    wall_first: dt.datetime | None = exact.get_column("ts").first() if exact.height else None  # type: ignore[assignment]
-    ends = exact.select(
-        pl.col("ts") + pl.duration(milliseconds=pl.col("pause_ms").fill_null(0.0).round(0).cast(pl.Int64))
-    ).to_series()
-    wall_last: dt.datetime | None = ends.last() if exact.height else None  # type: ignore[assignment]
-    offsets = (
-        stamped.filter(pl.col("uptime_s").is_not_null())
-        .select(pl.col("ts").dt.epoch("ms") / 1e3 - pl.col("uptime_s"))
-        .to_series()
-        .to_list()
-    )
-    created, saved = _header_dates(lines, parse.utc_offset if parse.utc_offset is not None else zone)
-    return Part(
-        label=label,
-        group=group,
-        index=index,
-        current=current,
-        first_up=first_up,
-        last_up=last_up,
-        lowest_up=lowest_up,
-        restart_lines=tuple(int(line) for line in restarts),
-        jvm_start=parse.jvm_start,
-        wall_first=wall_first,
-        wall_last=wall_last,
-        first_offset_s=float(offsets[0]) if offsets else None,
-        last_offset_s=float(offsets[-1]) if offsets else None,
-        created=created,
-        saved=saved,
-        clock_notes=_clock_notes(posixpath.basename(label), stamped),
-    )
+from logforensics.gcparts import CLOCK_SLACK_S, EDGE_LINES, UPTIME_SLACK_S, Part, part_facts
+from logforensics.gcstarts import Anchor, JvmStart, SetRun, anchor_runs
+from logforensics.parsers.gc import GcParse, parse_gc
 
 
 def _breaks(before: Part, after: Part) -> bool:
@@ -339,51 +87,68 @@ def order_parts(parts: list[Part]) -> tuple[list[Part], str]:
     return cycle, "their names (some parts show neither a time nor an uptime)"
 
 
-def _segments(order: list[Part]) -> list[int]:
-    """The JVM run of each part (0 = the oldest)."""
-    runs = [0]
-    for before, after in itertools.pairwise(order):
-        runs.append(runs[-1] + (1 if _breaks(before, after) or before.restart_lines else 0))
-    return runs
+@dataclass(frozen=True)
+class PartPlan:
+    label: str
+    position: int
+    """0 = the oldest part of its set."""
+    jvm: int
+    """The JVM run (0 = the oldest of the set) the part's first record belongs to."""
+    anchor: dt.datetime | None
+    """The JVM start to place the part's (first run's) uptimes with, when the part has no wall clock of its own."""
+    notes: tuple[str, ...] = ()
+    anchors: tuple[dt.datetime | None, ...] = ()
+    """The JVM start of each JVM run of the part (``Part.pieces``), None where it has none from outside."""
+    continues: bool = False
+    """The part's first records continue the JVM run of the part before it in the set."""
 
 
-def _anchor(members: list[Part], newest: bool, tm_start: dt.datetime | None) -> tuple[dt.datetime | None, str]:
-    """One JVM run's start, and where it comes from: the stamps of one of its parts; else JDK 8's rotation headers,
-    which bound it from below (a part's creation before its first record) and from above (its saving after its last
-    record), by the time between two GCs; else, for the newest run, the TaskManager's start. Where both exist, the
-    TaskManager's start wins when the headers' bounds admit it (it belongs to this run then, and is closer)."""
-    for part in members:
-        if part.jvm_start is not None:
-            return part.jvm_start, f"the time stamps of {part.name}"
-    lows = [(p.start_not_before, p.name) for p in members if p.start_not_before is not None]
-    highs = [(p.start_not_after, p.name) for p in members if p.start_not_after is not None]
-    low = max(lows, key=lambda item: item[0]) if lows else None
-    high = min(highs, key=lambda item: item[0]) if highs else None
-    if low is None and high is None:
-        if newest and tm_start is not None:
-            return tm_start, "the first line of the TaskManager's log"
-        return None, ""
-    lo = low[0] if low is not None else None
-    hi = high[0] if high is not None else None
-    slack = dt.timedelta(seconds=JVM_START_S)  # the TaskManager writes its first line a little after the JVM starts
-    if newest and tm_start is not None and (lo is None or tm_start >= lo) and (hi is None or tm_start <= hi + slack):
-        return tm_start, "the first line of the TaskManager's log (within the bounds of JDK 8's rotation headers)"
-    names = sorted({name for _, name in lows + highs})
-    if lo is not None and hi is not None:
-        first, last = min(lo, hi), max(lo, hi)
-        half = (last - first) / 2
-        return first + half, (
-            f"JDK 8's rotation headers of {', '.join(names)} (between {first:%H:%M:%S} and {last:%H:%M:%S} UTC, "
-            f"within {half.total_seconds():.0f} s)"
-        )
-    bound = "the 'GC log file created' line" if lo is not None else "the 'maximum size' line"
-    return (lo if lo is not None else hi), f"{bound} of {', '.join(names)} with its uptimes (a bound only)"
+@dataclass(frozen=True)
+class SetPlan:
+    group: str
+    order: tuple[str, ...]
+    """Labels, oldest first."""
+    parts: dict[str, PartPlan] = field(default_factory=dict)
 
 
-def plan_set(parts: list[Part], tm_start: dt.datetime | None) -> SetPlan:
-    """Order one set, tell its JVM runs apart, give each uptime-only part its run's start, and say so."""
+def _set_runs(order: list[Part]) -> tuple[list[SetRun], dict[str, list[int]]]:
+    """The JVM runs of the set (oldest first) and, per part, the run of each of its pieces."""
+    runs: list[SetRun] = []
+    of_part: dict[str, list[int]] = {}
+    for position, part in enumerate(order):
+        indices = []
+        for k in range(len(part.pieces)):
+            if not runs or k > 0 or _breaks(order[position - 1], part):
+                runs.append(SetRun(len(runs)))
+            runs[-1].pieces.append((part, k))
+            indices.append(runs[-1].index)
+        of_part[part.label] = indices
+    return runs, of_part
+
+
+def _where(part: Part, k: int, lines: bool = False) -> str:
+    """The part, with the lines of its run ``k`` when the part holds several runs (or ``lines``) and they are known."""
+    run = part.pieces[k]
+    if (len(part.pieces) == 1 and not lines) or run.first_line <= 0:
+        return part.name
+    return f"{part.name} lines {run.first_line}-{run.last_line}"
+
+
+def plan_set(
+    parts: list[Part],
+    tm_start: dt.datetime | None = None,
+    *,
+    starts: Sequence[JvmStart] = (),
+    looked_for: bool = True,
+) -> SetPlan:
+    """Order one set, tell its JVM runs apart, give each uptime-only run a start, and say so. ``starts``: the JVM
+    starts of the TaskManager the set belongs to (``tm_start``: one, from the first line of its log);
+    ``looked_for``: False when no TaskManager log was looked at (``logforensics gc``), so that a run without a
+    start is not worth a note."""
+    if tm_start is not None and not starts:
+        starts = (JvmStart(tm_start),)
     order, how = order_parts(parts)
-    runs = _segments(order)
+    runs, of_part = _set_runs(order)
     notes: dict[str, list[str]] = {p.label: list(p.clock_notes) for p in order}
     first = order[0]
     if len(order) > 1:
@@ -396,42 +161,57 @@ def plan_set(parts: list[Part], tm_start: dt.datetime | None) -> SetPlan:
                 f"{numbered[0].name} is older than {newer.name}: the set wrapped around (the JVM overwrites its "
                 "oldest file once every number is used, and a restarted JDK 8 JVM starts again at .0)"
             )
-    for position, (before, after) in enumerate(itertools.pairwise(order), start=1):
-        if runs[position] == runs[position - 1]:
-            jump = _offset_jump(before, after)
-            if jump is not None:
-                notes[after.label].append(
-                    f"{after.name}: the wall clock went {'back' if jump < 0 else 'forward'} by {abs(jump):.1f} s "
-                    f"since {before.name} while the JVM uptime went on (NTP or a manual clock change)"
-                )
+    for before, after in itertools.pairwise(order):
+        if of_part[after.label][0] != of_part[before.label][-1]:
+            notes[after.label].append(_new_jvm_note(before, after))
             continue
-        notes[after.label].append(_new_jvm_note(before, after))
-    # The newest run gets the TaskManager's start, unless it starts inside the last part: the parser places only
-    # the first run of a file with a start given from outside.
-    newest = runs[-1] if not order[-1].restart_lines else -1
-    anchors: dict[int, tuple[dt.datetime | None, str]] = {}
-    for run in sorted(set(runs)):
-        members = [p for p, r in zip(order, runs, strict=True) if r == run]
-        anchors[run] = _anchor(members, run == newest, tm_start)
-    for part, run in zip(order, runs, strict=True):
-        if part.jvm_start is not None or part.first_up is None:
-            continue
-        anchor, source = anchors[run]
-        if anchor is not None:
-            notes[part.label].append(
-                f"{part.name}: uptime only; placed on the wall clock with the JVM start "
-                f"{anchor:%Y-%m-%d %H:%M:%S} UTC taken from {source} (approximate)"
+        if before.restart_lines:
+            line = before.restart_lines[-1]
+            notes[after.label].append(
+                f"{after.name} continues the JVM run that started inside {before.name} (line {line})"
             )
-        elif run != newest and (tm_start is not None or len(set(runs)) > 1 or part.restart_lines):
-            notes[part.label].append(
-                f"{part.name}: uptime only, and no JVM start is known for its JVM run (a TaskManager's start "
-                "belongs to the newest run): its GC events have no wall-clock time"
+        jump = _offset_jump(before, after)
+        if jump is not None:
+            notes[after.label].append(
+                f"{after.name}: the wall clock went {'back' if jump < 0 else 'forward'} by {abs(jump):.1f} s "
+                f"since {before.name} while the JVM uptime went on (NTP or a manual clock change)"
             )
-    plans = {
-        part.label: PartPlan(part.label, position, run, anchors[run][0], tuple(notes[part.label]))
-        for position, (part, run) in enumerate(zip(order, runs, strict=True))
-    }
+    anchors = anchor_runs(runs, starts)
+    for part in order:
+        for k in range(len(part.pieces)):
+            explain = looked_for and (bool(starts) or len(runs) > 1)
+            note = _placement_note(part, k, anchors[of_part[part.label][k]], explain)
+            if note:
+                notes[part.label].append(note)
+    plans = {}
+    for position, part in enumerate(order):
+        own = [
+            anchors[r].start if part.pieces[k].jvm_start is None else None for k, r in enumerate(of_part[part.label])
+        ]
+        continues = position > 0 and of_part[part.label][0] == of_part[order[position - 1].label][-1]
+        plans[part.label] = PartPlan(
+            part.label, position, of_part[part.label][0], own[0], tuple(notes[part.label]), tuple(own), continues
+        )
     return SetPlan(first.group, tuple(p.label for p in order), plans)
+
+
+def _placement_note(part: Part, k: int, anchor: Anchor, explain: bool) -> str:
+    """What the run ``k`` of ``part`` is placed with, or why it cannot be (only where ``explain``: the set has
+    several runs or the TaskManager's starts are known; a lone uptime-only log needs no story)."""
+    run = part.pieces[k]
+    if run.jvm_start is not None or run.first_up is None:
+        return ""  # placed by its own stamps, or nothing to place with an uptime
+    if anchor.start is not None:
+        return (
+            f"{_where(part, k)}: uptime only; placed on the wall clock with the JVM start "
+            f"{anchor.start:%Y-%m-%d %H:%M:%S} UTC taken from {anchor.said} (approximate)"
+        )
+    if not explain:
+        return ""
+    return (
+        f"{_where(part, k, lines=True)}: uptime only, and no JVM start is known for its JVM run: {anchor.said}; its GC "
+        "events have no wall-clock time (ts null)"
+    )
 
 
 def _offset_jump(before: Part, after: Part) -> float | None:
@@ -443,8 +223,6 @@ def _offset_jump(before: Part, after: Part) -> float | None:
 
 
 def _new_jvm_note(before: Part, after: Part) -> str:
-    if before.restart_lines:
-        return f"{after.name} continues the JVM run that started inside {before.name} (line {before.restart_lines[-1]})"
     if before.current and before.index is not None:
         why = f"{before.name} was the last file of the JVM before"
     elif after.first_up is not None and before.last_up is not None and after.first_up < before.last_up:
@@ -454,14 +232,76 @@ def _new_jvm_note(before: Part, after: Part) -> str:
     return f"{after.name} starts a new JVM run ({why})"
 
 
-def plan_sets(parts: list[Part], tm_starts: dict[str, dt.datetime | None]) -> list[SetPlan]:
-    """Plans for every set among ``parts`` (grouped by ``Part.group``, in their first part's order);
-    ``tm_starts``: label -> start of the TaskManager the part belongs to."""
+def plan_sets(parts: list[Part], starts: Mapping[str, Sequence[JvmStart]] | None) -> list[SetPlan]:
+    """Plans for every set among ``parts`` (grouped by ``Part.group``, in their first part's order); ``starts``:
+    label -> JVM starts of the TaskManager the part belongs to (None: not looked for)."""
     groups: dict[str, list[Part]] = {}
     for part in parts:
         groups.setdefault(part.group, []).append(part)
     plans = []
     for members in groups.values():
-        start = next((tm_starts[p.label] for p in members if tm_starts.get(p.label) is not None), None)
-        plans.append(plan_set(members, start))
+        known = next((tuple(starts[p.label]) for p in members if starts and starts.get(p.label)), ())
+        plans.append(plan_set(members, starts=known, looked_for=starts is not None))
     return plans
+
+
+# --- placing the sets of an analysis ---------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class GcPart:
+    """One parsed GC log, as :func:`place_sets` takes it and gives it back."""
+
+    label: str
+    set_name: str
+    """The set it belongs to: its rotation group, or its own label (a set of one)."""
+    layout: str
+    parse: GcParse
+    edges: pl.DataFrame | None
+    """Its first and last lines (:func:`edges`), where JDK 8's rotation headers are."""
+    lines: Callable[[], pl.DataFrame | None]
+    """All its lines, to parse it again with the JVM starts of its runs (None: they cannot be had again)."""
+    notes: tuple[str, ...] = ()
+    """What placing it in its set decided."""
+
+
+@dataclass(frozen=True)
+class GcSet:
+    name: str
+    parts: tuple[GcPart, ...]
+    """Oldest first."""
+    continues: tuple[bool, ...]
+    """Per part: its first records continue the JVM run of the part before it."""
+
+
+def edges(lines: pl.DataFrame | None) -> pl.DataFrame | None:
+    """The lines where JDK 8's rotation headers can be: the first and the last ``EDGE_LINES``."""
+    if lines is None or lines.height <= 2 * EDGE_LINES:
+        return lines
+    return pl.concat([lines.head(EDGE_LINES), lines.tail(EDGE_LINES)])
+
+
+def place_sets(
+    parts: Sequence[GcPart], zone: str | dt.timedelta, starts: Mapping[str, Sequence[JvmStart]] | None
+) -> list[GcSet]:
+    """The sets among ``parts``, each ordered by content, its uptime-only parts parsed again with the starts of their
+    JVM runs, the decisions in the parts' notes. ``zone``: of JDK 8's rotation headers where a part shows no zone;
+    ``starts``: label -> JVM starts of the TaskManager the part belongs to (None: no TaskManager log was looked at,
+    as in ``logforensics gc``)."""
+    by_label = {p.label: p for p in parts}
+    facts = [part_facts(p.label, p.set_name, p.parse, p.edges, zone) for p in parts]
+    sets = []
+    for plan in plan_sets(facts, starts):
+        placed = []
+        for label in plan.order:
+            part, part_plan = by_label[label], plan.parts[label]
+            parse = part.parse
+            runs = parse.runs or ()
+            wanted = any(a is not None for a in part_plan.anchors)
+            if wanted and any(run.jvm_start is None for run in runs):
+                lines = part.lines()
+                if lines is not None:
+                    parse = parse_gc(lines, label, part.layout, run_starts=part_plan.anchors)
+            placed.append(replace(part, parse=parse, notes=part.notes + part_plan.notes))
+        sets.append(GcSet(plan.group, tuple(placed), tuple(plan.parts[label].continues for label in plan.order)))
+    return sets

@@ -1,15 +1,18 @@
-"""Per-source GC statistics (the numbers of ``logforensics gc`` and of the report's GC section), from the events
-frame of :func:`logforensics.parsers.gc.parse_gc`.
+"""GC statistics of one GC log or of one rotated set (the numbers of ``logforensics gc`` and of the report's GC
+section), from the events frames of :func:`logforensics.parsers.gc.parse_gc`.
 
-Definitions (one GC log = one source):
+Definitions (over one GC log, or over the parts of a set in content order, as one log):
 
 - *pauses*: events with ``is_pause`` (stop-the-world GC pauses; safepoints and stopped times are counted apart).
-  Count, total, max and p50/p90/p99/p99.9 (linear interpolation) of ``pause_ms``; the same per ``gc_type``.
+  Count (a pause whose duration was cut off counts too), total, max and p50/p90/p99/p99.9 (linear interpolation)
+  of ``pause_ms``; the same per ``gc_type``.
 - *full GCs*: pauses with ``is_full``.
-- *throughput*: 100 * (1 - pause time / JVM run time the log covers); *worst window*: the same over 60 s windows of
-  uptime (the lowest one; windows with no pause are 100 %), a hint of a throughput collapse.
+- *throughput*: 100 * (1 - pause time / JVM run time the log covers); of a set, the run time of its parts plus the
+  time between two consecutive parts of one JVM run. *Worst window*: the same over 60 s windows of uptime, per JVM
+  run (the lowest one; windows with no pause are 100 %), a hint of a throughput collapse.
 - *heap*: max heap before GC (occupancy), max after GC, max committed; after full GCs: count, max, and the least
-  squares slope of heap-after-full-GC over uptime in MB/hour (the leak hint, only with >= 3 full GCs).
+  squares slope of heap-after-full-GC over uptime in MB/hour (the leak hint, only with >= 3 full GCs in one JVM run;
+  of the newest such run where the log holds several: a restart empties the heap).
 - *allocation rate*: the heap that grew between consecutive pauses (before[i] - after[i-1], when positive) over the
   time between them, MB/s.
 - *safepoints*: JDK 17+ ``Safepoint "X"`` lines and "Total time for which application threads were stopped" lines:
@@ -23,20 +26,17 @@ Definitions (one GC log = one source):
 
 from __future__ import annotations
 
-import math
-from dataclasses import asdict, dataclass, field
-from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from collections.abc import Sequence
+from dataclasses import asdict, dataclass, field, replace
+from typing import Any
 
 import polars as pl
 
-from logforensics.parsers.gc import GcParse, parse_gc, sniff_gc
-from logforensics.parsers.lines import COMPRESSION_MAGIC, read_lines, read_plain_file
-
-if TYPE_CHECKING:
-    from logforensics.ingest.source import Found
+from logforensics.parsers.gc import GcParse
 
 WINDOW_S = 60.0
+RESTART_SLACK_S = 1.0
+"""A pause whose uptime is lower than the one before by more than this starts another JVM run (as the parser counts)."""
 SAFEPOINT_TYPES = ("Safepoint", "Application stopped")
 CYCLE_TYPES = (
     "Garbage Collection",
@@ -113,9 +113,11 @@ class GcStats:
 
 
 def pause_stats(values: pl.Series) -> PauseStats:
+    """``values``: the pause_ms of the pauses (null: a pause whose duration was cut off, counted but not timed)."""
+    count = values.len()
     values = values.drop_nulls().cast(pl.Float64)
     if values.len() == 0:
-        return PauseStats()
+        return PauseStats(count=count)
     frame = pl.DataFrame({"p": values})
     row = frame.select(
         count=pl.len(),
@@ -127,7 +129,7 @@ def pause_stats(values: pl.Series) -> PauseStats:
         p999=pl.col("p").quantile(0.999, interpolation="linear"),
     ).row(0, named=True)
     return PauseStats(
-        int(row["count"]),
+        count,
         float(row["total"]),
         float(row["max"]),
         float(row["p50"]),
@@ -146,6 +148,55 @@ def _slope(x: list[float], y: list[float]) -> float | None:
     if sxx == 0:
         return None
     return sum((a - mx) * (b - my) for a, b in zip(x, y, strict=True)) / sxx
+
+
+def _jvm_runs(pauses: pl.DataFrame) -> pl.DataFrame:
+    """``pauses`` with ``_run``: the JVM run, counted where the uptime drops (pauses do not overlap)."""
+    drop = pl.col("uptime_s") < pl.col("uptime_s").shift(1).forward_fill() - RESTART_SLACK_S
+    return pauses.with_columns(_run=drop.fill_null(False).cum_sum())
+
+
+def _newest_slope(full: pl.DataFrame) -> float | None:
+    """The heap-after-full-GC slope (KB/s) of the newest JVM run with enough full GCs."""
+    timed = _jvm_runs(full.filter(pl.col("heap_after_kb").is_not_null() & pl.col("uptime_s").is_not_null()))
+    for _, run in reversed(list(timed.group_by("_run", maintain_order=True))):
+        slope = _slope(run.get_column("uptime_s").to_list(), run.get_column("heap_after_kb").to_list())
+        if slope is not None:
+            return slope
+    return None
+
+
+def compute_set(
+    parts: Sequence[tuple[str, GcParse]], name: str, gaps_s: float = 0.0, notes: Sequence[str] = ()
+) -> GcStats:
+    """The statistics of a rotated set: its parts (label, parse; oldest first) as one log. ``gaps_s``: the JVM run
+    time between consecutive parts of one JVM run (no part shows it); ``notes``: what placing the set decided, kept
+    as the set's warnings after its parts' own."""
+    if len(parts) == 1:
+        single = compute(parts[0][1], name)
+        return replace(single, warnings=(*single.warnings, *notes))
+    parses = [parse for _, parse in parts]
+    known = [p.collector for p in parses if p.collector != "unknown"]
+    spans = [p.span_s for p in parses if p.span_s is not None]
+    firsts = [p.first_uptime_s for p in parses if p.first_uptime_s is not None]
+    lasts = [p.last_uptime_s for p in parses if p.last_uptime_s is not None]
+    joined = GcParse(
+        events=pl.concat([p.events for p in parses], how="vertical"),
+        collector="/".join(dict.fromkeys(known)) or "unknown",
+        format="/".join(dict.fromkeys(p.format for p in parses)),
+        lines=sum(p.lines for p in parses),
+        parsed_lines=sum(p.parsed_lines for p in parses),
+        unparsed_lines=sum(p.unparsed_lines for p in parses),
+        utc_offset=next((p.utc_offset for p in parses if p.utc_offset is not None), None),
+        jvm_start=None,
+        first_ts=None,
+        last_ts=None,
+        warnings=(*(w for p in parses for w in p.warnings), *notes),
+        span_s=sum(spans) + gaps_s if spans else None,
+        first_uptime_s=firsts[0] if firsts else None,
+        last_uptime_s=lasts[-1] if lasts else None,
+    )
+    return compute(joined, name)
 
 
 def compute(parse: GcParse, source: str) -> GcStats:
@@ -167,14 +218,17 @@ def compute(parse: GcParse, source: str) -> GcStats:
     worst = None
     timed = pauses.filter(pl.col("uptime_s").is_not_null() & pl.col("pause_ms").is_not_null())
     if timed.height and throughput is not None:
-        per_window = timed.group_by((pl.col("uptime_s") // WINDOW_S).alias("w")).agg(ms=pl.col("pause_ms").sum())
+        per_window = (
+            _jvm_runs(timed)
+            .group_by("_run", (pl.col("uptime_s") // WINDOW_S).alias("w"))
+            .agg(ms=pl.col("pause_ms").sum())
+        )
         busiest = float(per_window.get_column("ms").max() or 0.0)  # type: ignore[arg-type]
         worst = max(0.0, 100.0 * (1.0 - busiest / 1e3 / min(WINDOW_S, run_s or WINDOW_S)))
     heap = pauses.select(
         before=pl.col("heap_before_kb").max(), after=pl.col("heap_after_kb").max(), total=pl.col("heap_total_kb").max()
     ).row(0, named=True)
-    full_heap = full.filter(pl.col("heap_after_kb").is_not_null() & pl.col("uptime_s").is_not_null())
-    slope = _slope(full_heap.get_column("uptime_s").to_list(), full_heap.get_column("heap_after_kb").to_list())
+    slope = _newest_slope(full)
     alloc_rate = None
     withheap = pauses.filter(pl.col("heap_before_kb").is_not_null() & pl.col("uptime_s").is_not_null())
     if withheap.height >= 2:
@@ -236,138 +290,3 @@ def compute(parse: GcParse, source: str) -> GcStats:
         ts_quality=quality,
         warnings=parse.warnings,
     )
-
-
-# --- reading files (the ``gc`` command) ----------------------------------------------------------------------------
-
-NOT_HOTSPOT = "an OpenJ9 / IBM J9 verbose:gc XML log: not a HotSpot GC log, not supported (only HotSpot logs are read)"
-
-
-def refusal(head: bytes) -> str | None:
-    """Why a file that looks like a GC log is refused, or None."""
-    text = head[:4096].decode("utf-8", errors="replace")
-    if "<verbosegc" in text or "<af type=" in text or "<gc-op " in text or "<cycle-start " in text:
-        return NOT_HOTSPOT
-    return None
-
-
-@dataclass(frozen=True)
-class GcFileResult:
-    label: str
-    stats: GcStats | None
-    skipped: str | None = None
-
-
-def analyse_paths(paths: list[Path], max_bytes: int | None = None) -> list[GcFileResult]:
-    """Every GC log under ``paths`` (files, folders, archives; found and sniffed by the package's ingest), parsed
-    and summarised; other inputs are left out, non-HotSpot GC logs are listed as skipped with the reason."""
-    from logforensics.ingest.discover import DEFAULT_MAX_BYTES, common_root, discover
-    from logforensics.ingest.sniff import sniff
-    from logforensics.model import SourceKind
-
-    limit = max_bytes or DEFAULT_MAX_BYTES
-    results: list[GcFileResult] = []
-    root = common_root(paths)
-    for found in discover(paths, root):
-        if found.skipped_reason:
-            continue
-        try:
-            head = found.head()
-        except OSError as exc:  # pragma: no cover - unreadable input
-            results.append(GcFileResult(found.label, None, f"cannot read: {exc}"))
-            continue
-        refused = refusal(head)
-        if refused:
-            results.append(GcFileResult(found.label, None, refused))
-            continue
-        sniffed = sniff(found.label, head)
-        layout = sniffed.layout if sniffed.kind is SourceKind.GC_LOG else None
-        if layout is None:
-            layout = sniff_gc(head.decode("utf-8", errors="replace"))
-            if layout is None:
-                continue
-        parse = parse_gc(_lines(found, head, limit), found.label, layout)
-        results.append(GcFileResult(found.label, compute(parse, found.label)))
-    return results
-
-
-def _lines(found: Found, head: bytes, limit: int) -> pl.DataFrame:
-    """The input's lines as ``read_lines`` splits them. A plain file on disk is split by polars straight from the
-    file, in parallel: no copy of its bytes in Python and no checksum (``gc`` reports none), about half the time."""
-    bare = head.removeprefix(b"\xef\xbb\xbf")
-    if found.reader is None and 0 < found.size <= limit and not bare.startswith(COMPRESSION_MAGIC):
-        frame = read_plain_file(found.path)
-        if frame is not None:
-            return frame
-    return read_lines(found.read(limit).data, found.label).frame
-
-
-def _fmt(value: float | None, digits: int = 1) -> str:
-    if value is None or (isinstance(value, float) and math.isnan(value)):
-        return "-"
-    return f"{value:.{digits}f}"
-
-
-TABLE_COLUMNS = (
-    "source",
-    "collector",
-    "format",
-    "pauses",
-    "total_ms",
-    "max_ms",
-    "p50",
-    "p90",
-    "p99",
-    "p99.9",
-    "full",
-    "thrpt%",
-    "worst60s%",
-    "heap_after_max_MB",
-    "alloc_MB/s",
-    "safepoints",
-    "unparsed",
-    "markers",
-)
-
-
-def table_rows(results: list[GcFileResult]) -> list[list[str]]:
-    rows: list[list[str]] = []
-    for result in results:
-        s = result.stats
-        if s is None:
-            rows.append([result.label, "-", "-"] + ["-"] * (len(TABLE_COLUMNS) - 4) + [f"skipped: {result.skipped}"])
-            continue
-        p = s.pauses
-        rows.append(
-            [
-                s.source,
-                s.collector,
-                s.format,
-                str(p.count),
-                _fmt(p.total_ms),
-                _fmt(p.max_ms, 3),
-                _fmt(p.p50_ms, 3),
-                _fmt(p.p90_ms, 3),
-                _fmt(p.p99_ms, 3),
-                _fmt(p.p999_ms, 3),
-                str(s.full_gc_count),
-                _fmt(s.throughput_pct, 2),
-                _fmt(s.worst_window_throughput_pct, 2),
-                _fmt(None if s.heap_max_after_kb is None else s.heap_max_after_kb / 1024.0),
-                _fmt(s.allocation_rate_mb_s, 2),
-                str(s.safepoint_count),
-                str(s.unparsed_lines),
-                ",".join(f"{k}={v}" for k, v in s.markers.items()) or "-",
-            ]
-        )
-    return rows
-
-
-def render_table(results: list[GcFileResult]) -> str:
-    rows = [list(TABLE_COLUMNS), *table_rows(results)]
-    widths = [max(len(row[i]) for row in rows) for i in range(len(TABLE_COLUMNS))]
-    return "\n".join("  ".join(cell.ljust(widths[i]) for i, cell in enumerate(row)).rstrip() for row in rows)
-
-
-def render_json(results: list[GcFileResult]) -> list[dict[str, Any]]:
-    return [{"source": r.label, "skipped": r.skipped} if r.stats is None else r.stats.as_json() for r in results]

@@ -99,7 +99,8 @@ from typing import Any
 
 import polars as pl
 
-from logforensics.gcstats import GcStats, compute, refusal
+from logforensics.gcfiles import refusal
+from logforensics.gcstats import GcStats, compute
 from logforensics.parsers.gc import GcParse, parse_gc, sniff_gc
 from logforensics.parsers.lines import read_lines
 

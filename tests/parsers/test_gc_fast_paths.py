@@ -18,7 +18,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from logforensics.gcstats import analyse_paths, compute
+from logforensics.gcstats import compute
+from logforensics.gcsummary import analyse_paths
 from logforensics.parsers.gc import LEGACY_RULES, UNIFIED_RULES, parse_gc, parsed_mask, sniff_gc
 from logforensics.parsers.gc.rules import EVENT_CANDIDATE, LEGACY_COLLECTOR_MARKERS, SHENANDOAH_PAUSE, USEFUL
 from logforensics.parsers.lines import read_lines, read_plain_file

@@ -11,7 +11,8 @@ import polars as pl
 import pytest
 
 from logforensics.api import analyze
-from logforensics.gcsets import ROTATION_RULES, Part, order_parts, part_facts, plan_set
+from logforensics.gcparts import ROTATION_RULES, Part, part_facts
+from logforensics.gcsets import order_parts, plan_set
 from logforensics.ingest.rotation import rotation_index
 from logforensics.model import Analysis, SourceStats
 from logforensics.parsers.gc import parse_gc, sniff_gc

@@ -20,6 +20,7 @@ picks the few that can matter (by literals, SIMD-searched), and the rule regexes
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 
 import polars as pl
 
@@ -29,6 +30,7 @@ from logforensics.parsers.gc.common import (
     LEGACY,
     UNIFIED,
     GcParse,
+    JvmRun,
     LineRule,
     empty_events,
     format_name,
@@ -46,6 +48,7 @@ __all__ = [
     "UNIFIED",
     "UNIFIED_RULES",
     "GcParse",
+    "JvmRun",
     "LineRule",
     "parse_gc",
     "parsed_mask",
@@ -54,10 +57,20 @@ __all__ = [
 ]
 
 
-def parse_gc(lines: pl.DataFrame, source: str, layout: str, *, jvm_start_hint: dt.datetime | None = None) -> GcParse:
+def parse_gc(
+    lines: pl.DataFrame,
+    source: str,
+    layout: str,
+    *,
+    jvm_start_hint: dt.datetime | None = None,
+    run_starts: Sequence[dt.datetime | None] | None = None,
+) -> GcParse:
     """layout from sniff_gc. jvm_start_hint: UTC time of the JVM start taken from elsewhere (the TaskManager log),
     used to place uptime-only logs on the wall clock; such rows get ts_quality='approximate'. Rows with a wall-clock
-    decoration get 'exact'; rows with no way to place them get ts null and 'missing'."""
+    decoration get 'exact'; rows with no way to place them get ts null and 'missing'. The hint places the file's
+    first JVM run; ``run_starts`` gives one start per JVM run of the file instead (in file order, None where none is
+    known: a file whose uptime starts again holds several runs, see ``GcParse.runs``), from a caller that says
+    itself why a run has none (the parse then does not warn about those runs)."""
     total = lines.height
     if layout not in (UNIFIED, LEGACY, "unified", "legacy"):
         sniffed = sniff_gc("\n".join(lines.head(2000).get_column("line").fill_null("").to_list())) if total else None
@@ -66,10 +79,12 @@ def parse_gc(lines: pl.DataFrame, source: str, layout: str, *, jvm_start_hint: d
     if total == 0:
         return GcParse(empty_events(), "unknown", fmt, 0, 0, 0, None, None, None, None, ())
     frame = prepare(lines)
+    hints = tuple(run_starts) if run_starts is not None else (jvm_start_hint,)
+    explained = run_starts is not None
     try:
         if fmt == "legacy":
-            return parse_legacy(frame, source, jvm_start_hint)
-        return parse_unified(frame, source, jvm_start_hint)
+            return parse_legacy(frame, source, hints, explained)
+        return parse_unified(frame, source, hints, explained)
     except (pl.exceptions.PolarsError, ArithmeticError, ValueError) as exc:  # pragma: no cover - defensive net
         return GcParse(
             empty_events(),

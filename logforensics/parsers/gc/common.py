@@ -42,6 +42,23 @@ def literal_alternation(literals: tuple[str, ...]) -> str:
 
 
 @dataclass(frozen=True)
+class JvmRun:
+    """One JVM run inside one GC log: the stamped lines between two drops of the JVM uptime (a restart)."""
+
+    first_line: int
+    last_line: int
+    """The run's first and last stamped line or event line (1-based)."""
+    first_up: float | None
+    """The lowest uptime of the run (an event's start or a stamped line), seconds; None without uptimes."""
+    last_up: float | None
+    """The highest uptime of the run (an event's end or a stamped line), seconds."""
+    jvm_start: dt.datetime | None
+    """UTC wall clock of the run's uptime 0, from the file's own stamps (ts - uptime); None for uptime-only runs."""
+    placed: bool
+    """Every event of the run has a wall-clock time (its own stamps, or a JVM start given from outside)."""
+
+
+@dataclass(frozen=True)
 class GcParse:
     events: pl.DataFrame
     """Exactly GC_EVENTS_SCHEMA column names, order and dtypes; one row per STW pause, in file order. ``line`` and
@@ -69,6 +86,8 @@ class GcParse:
     """The lowest JVM uptime the log shows (an event's start or a stamped edge line), seconds; None without uptimes."""
     last_uptime_s: float | None = None
     """The highest JVM uptime the log shows (an event's end or a stamped edge line), seconds."""
+    runs: tuple[JvmRun, ...] = ()
+    """The JVM runs of the file in file order (one unless the uptime starts again inside the file)."""
 
 
 def empty_events() -> pl.DataFrame:

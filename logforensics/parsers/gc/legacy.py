@@ -50,7 +50,9 @@ from logforensics.parsers.gc.rules import (
 )
 
 
-def parse_legacy(frame: pl.DataFrame, source: str, hint: dt.datetime | None) -> GcParse:
+def parse_legacy(
+    frame: pl.DataFrame, source: str, hints: tuple[dt.datetime | None, ...], explained: bool = False
+) -> GcParse:
     """``frame``: ``line_no``, ``line`` (no nulls)."""
     heads, kept = _records(frame)
     members = kept.filter(pl.col("in_event"))
@@ -70,7 +72,15 @@ def parse_legacy(frame: pl.DataFrame, source: str, hint: dt.datetime | None) -> 
     )
     collector = _collector(frame, kept, members)
     return finish(
-        all_events, stamps, source, "legacy", collector, frame.height, _parsed_count(kept, frame.height), hint
+        all_events,
+        stamps,
+        source,
+        "legacy",
+        collector,
+        frame.height,
+        _parsed_count(kept, frame.height),
+        hints,
+        explained,
     )
 
 

@@ -3,7 +3,7 @@
 An event stamped when it ended (unified summary lines, stopped times, concurrent phase ends) starts at stamp -
 duration. Wall-clock stamps win; an uptime is placed from the JVM start the file itself shows (stamp - uptime on a line
 that has both), else from a hint taken elsewhere (the TaskManager log), as 'approximate'. A drop of the uptime starts a
-new JVM run.
+new JVM run; each run is placed with its own start (hints are given per run, in file order).
 """
 
 from __future__ import annotations
@@ -15,6 +15,7 @@ import polars as pl
 from logforensics.model import GC_EVENTS_SCHEMA, TEXT_CAP, UTC_MS
 from logforensics.parsers.gc.common import (
     GcParse,
+    JvmRun,
     as_utc,
     ms_duration,
     ms_to_ts,
@@ -33,13 +34,15 @@ def finish(
     collector: str,
     total: int,
     parsed: int,
-    hint: dt.datetime | None,
+    hints: tuple[dt.datetime | None, ...],
+    explained: bool = False,
 ) -> GcParse:
     """Place events and the log's bounds on the wall clock; build the GcParse. ``events`` has ``_EVENT_COLUMNS``;
     several events may share a line (a pause and its markers). An event whose ``end_stamped`` is true was stamped
     when it ended (unified lines, stopped times, concurrent phase ends): its start is stamp - duration. An event
     whose line has no stamp at all (JDK 8 stopped-time lines without -XX:+PrintGCTimeStamps) takes the start of the
-    event before it, as 'approximate'."""
+    event before it, as 'approximate'. ``hints``: the JVM start of each run of the file (index = run), None where
+    unknown; ``explained``: the caller says itself why a run has no start (no warning about it here)."""
     warnings: list[str] = []
     # Stamped lines in file order: edge lines and event lines; a drop in uptime starts a new JVM run.
     lines = stamps.sort("line_no").with_columns(
@@ -106,9 +109,12 @@ def finish(
             wall_hi=pl.col("wall_lo") + ms_duration(pl.col("dur")),
         )
     )
-    hint_ts = None if hint is None else as_utc(hint)
-    hint_expr = pl.lit(hint_ts, dtype=UTC_MS) if hint_ts is not None else pl.lit(None, dtype=UTC_MS)
-    anchor = pl.coalesce(pl.col("jvm_start"), pl.when(pl.col("run") == 0).then(hint_expr))
+    given = [None if h is None else as_utc(h) for h in hints]
+    hint_expr = pl.lit(None, dtype=UTC_MS)
+    for run, start in reversed(list(enumerate(given))):
+        if start is not None:
+            hint_expr = pl.when(pl.col("run") == run).then(pl.lit(start, dtype=UTC_MS)).otherwise(hint_expr)
+    anchor = pl.coalesce(pl.col("jvm_start"), hint_expr)
     timed = timed.with_columns(
         placed_lo=pl.coalesce(pl.col("wall_lo"), anchor + s_duration(pl.col("up_lo"))),
         placed_hi=pl.coalesce(pl.col("wall_hi"), anchor + s_duration(pl.col("up_hi"))),
@@ -149,10 +155,17 @@ def finish(
             f"{source}: {open_pauses.height} pause(s) without an end, the last one a {last['gc_type']} at line "
             f"{last['line']}: the log stops during a pause (JVM killed?) or the record is cut"
         )
-    if out.height and hint_ts is None and bool((out.get_column("ts_quality") == "missing").any()):
+    run_facts = _runs(timed)
+    missing = out.height > 0 and bool((out.get_column("ts_quality") == "missing").any())
+    if missing and not explained and not any(given):
         warnings.append(f"{source}: GC events without wall-clock stamps and no JVM start hint: their ts is null")
-    if runs > 1 and hint_ts is not None and bool((out.get_column("ts_quality") == "missing").any()):
-        warnings.append(f"{source}: events after a JVM restart cannot be placed with the JVM start hint: ts null")
+    elif missing and not explained:
+        unplaced = [(i, r) for i, r in enumerate(run_facts) if not r.placed]
+        listed = ", ".join(f"lines {r.first_line}-{r.last_line} (JVM run {i + 1} of {runs})" for i, r in unplaced)
+        warnings.append(
+            f"{source}: the GC events of {listed} have no wall-clock time: no JVM start was given for "
+            f"{'that run' if len(unplaced) == 1 else 'those runs'}: their ts is null"
+        )
 
     bounds = timed.select(
         first=pl.col("placed_lo").min(),
@@ -181,4 +194,34 @@ def finish(
         span_s=span_s,
         first_uptime_s=uptimes["lo"],
         last_uptime_s=uptimes["hi"],
+        runs=run_facts,
+    )
+
+
+def _runs(timed: pl.DataFrame) -> tuple[JvmRun, ...]:
+    """The JVM runs of the file from its placed rows (edge lines and events, with ``run``)."""
+    if timed.height == 0:
+        return ()
+    per_run = (
+        timed.group_by("run")
+        .agg(
+            first_line=pl.col("line_no").min(),
+            last_line=pl.col("line_no").max(),
+            first_up=pl.col("up_lo").min(),
+            last_up=pl.col("up_hi").max(),
+            jvm_start=pl.col("jvm_start").drop_nulls().first(),
+            placed=~(pl.col("is_event") & (pl.col("quality") == "missing")).any(),
+        )
+        .sort("run")
+    )
+    return tuple(
+        JvmRun(
+            first_line=int(row["first_line"]),
+            last_line=int(row["last_line"]),
+            first_up=row["first_up"],
+            last_up=row["last_up"],
+            jvm_start=row["jvm_start"],
+            placed=bool(row["placed"]),
+        )
+        for row in per_run.iter_rows(named=True)
     )

@@ -43,7 +43,9 @@ from logforensics.parsers.gc.rules import (
 )
 
 
-def parse_unified(frame: pl.DataFrame, source: str, hint: dt.datetime | None) -> GcParse:
+def parse_unified(
+    frame: pl.DataFrame, source: str, hints: tuple[dt.datetime | None, ...], explained: bool = False
+) -> GcParse:
     """``frame``: ``line_no``, ``line`` (no nulls)."""
     marked = _line_facts(frame)
     events = _all_events(compact(marked, pl.col("candidate")))
@@ -52,7 +54,7 @@ def parse_unified(frame: pl.DataFrame, source: str, hint: dt.datetime | None) ->
     # in file order: the lines were copied out in order, and reading them in order is what keeps them in cache
     stamped = pl.concat([edges(frame), events.select("line_no", "line")]).unique("line_no", maintain_order=True)
     stamps = _stamps(stamped)
-    return finish(events, stamps, source, "unified", collector, frame.height, frame.height - unparsed, hint)
+    return finish(events, stamps, source, "unified", collector, frame.height, frame.height - unparsed, hints, explained)
 
 
 def unified_parsed_mask(frame: pl.DataFrame) -> pl.DataFrame:
