@@ -151,16 +151,20 @@ KEY_COLUMNS: tuple[str, ...] = (
     "exit_code",
 )
 
+# The timeline's text columns other than ``text`` are categorical: few distinct values over many rows (a signal id,
+# a source, a TaskManager, a task name), 4 bytes a row instead of a 16-byte string view, nulls included. Measured on
+# a 4 GiB taskmanager.log (1.56 M events): peak RSS 2414 -> 1644 MiB. Compare them with strings
+# and string lists as usual; use ``.cast(pl.String)`` before ``.str`` operations and casts to numbers.
 EVENTS_SCHEMA: dict[str, pl.DataType] = {
     "ts": UTC_MS,
-    "ts_quality": pl.String(),
-    "source": pl.String(),
-    "source_kind": pl.String(),
+    "ts_quality": pl.Categorical(),
+    "source": pl.Categorical(),
+    "source_kind": pl.Categorical(),
     "line": pl.Int64(),
-    "kind": pl.String(),  # the signal id
-    "family": pl.String(),  # the signal's family (catalogue.model.Family): how the timeline draws and counts it
-    "level": pl.String(),
-    **{key: pl.String() for key in KEY_COLUMNS},
+    "kind": pl.Categorical(),  # the signal id
+    "family": pl.Categorical(),  # the signal's family (catalogue.model.Family): how the timeline draws and counts it
+    "level": pl.Categorical(),
+    **{key: pl.Categorical() for key in KEY_COLUMNS},
     "value": pl.Float64(),  # a number the signal measures (pause_ms, gap seconds, checkpoint duration...)
     "text": pl.String(),  # the record's message (capped), shown as evidence
 }

@@ -278,16 +278,28 @@ def classify_gaps(sources: list[ParsedSource], signals: Iterable[Signal]) -> pl.
 
 
 def normalize_keys(events: pl.DataFrame) -> pl.DataFrame:
-    """One spelling per entity: strip ``(host:port)`` metadata, drop non-ids, derive container and pod from tm_id."""
-    tm = pl.col("tm_id").str.replace(r"\(.*\)$", "").str.strip_chars(".,'\"")
-    events = events.with_columns(
-        tm_id=pl.when(tm.str.starts_with("org.") | tm.str.starts_with("[") | (tm == "")).then(None).otherwise(tm)
+    """One spelling per entity: strip ``(host:port)`` metadata, drop non-ids, derive container and pod from tm_id.
+
+    The key columns are categorical (few distinct values, many rows): the string work is done as strings and the
+    results are categorical again."""
+    tm = pl.col("tm_id").cast(pl.String).str.replace(r"\(.*\)$", "").str.strip_chars(".,'\"")
+    tm_id = pl.coalesce(
+        pl.when(tm.str.starts_with("org.") | tm.str.starts_with("[") | (tm == "")).then(None).otherwise(tm),
+        pl.col("container_id").cast(pl.String),
     )
-    return events.with_columns(
-        tm_id=pl.coalesce(pl.col("tm_id"), pl.col("container_id")),
-        container_id=pl.coalesce(pl.col("container_id"), pl.col("tm_id").str.extract(r"^(container_[0-9a-z_]+)$", 1)),
-        pod=pl.coalesce(pl.col("pod"), pl.col("tm_id").str.extract(r"^(\S+-taskmanager-\d+-\d+)$", 1)),
+    return events.with_columns(tm_id=tm_id).with_columns(
+        container_id=pl.coalesce(pl.col("container_id"), _categorical(_extracted(r"^(container_[0-9a-z_]+)$"))),
+        pod=pl.coalesce(pl.col("pod"), _categorical(_extracted(r"^(\S+-taskmanager-\d+-\d+)$"))),
+        tm_id=_categorical(pl.col("tm_id")),
     )
+
+
+def _extracted(pattern: str) -> pl.Expr:
+    return pl.col("tm_id").str.extract(pattern, 1)
+
+
+def _categorical(expr: pl.Expr) -> pl.Expr:
+    return expr.cast(pl.Categorical())
 
 
 def source_tm_ids(sources: list[ParsedSource], events: pl.DataFrame) -> dict[str, str]:

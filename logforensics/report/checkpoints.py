@@ -67,7 +67,7 @@ def checkpoint_table(events: pl.DataFrame) -> pl.DataFrame:
     """One row per (job, checkpoint id) seen in ``events``, in :data:`TABLE_SCHEMA`, sorted by job and id."""
     kinds = [TRIGGERED, COMPLETED, *FAILURE_KINDS, *NOTE_KINDS]
     cp = events.filter(pl.col("kind").is_in(kinds), pl.col("checkpoint_id").is_not_null()).with_columns(
-        pl.col("checkpoint_id").cast(pl.Int64, strict=False)
+        pl.col("checkpoint_id").cast(pl.String).cast(pl.Int64, strict=False)
     )
     cp = cp.filter(pl.col("checkpoint_id").is_not_null())
     if cp.is_empty():

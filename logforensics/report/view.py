@@ -18,7 +18,16 @@ import polars as pl
 from markupsafe import Markup
 
 import logforensics
-from logforensics.model import KEY_COLUMNS, Analysis, Evidence, Finding, FindingKind, Remediation, SourceKind
+from logforensics.model import (
+    EVENTS_SCHEMA,
+    KEY_COLUMNS,
+    Analysis,
+    Evidence,
+    Finding,
+    FindingKind,
+    Remediation,
+    SourceKind,
+)
 from logforensics.report import svg
 from logforensics.report.checkpoints import CHECKPOINT_ROWS_CAP, CheckpointsView, build_checkpoints
 from logforensics.report.exceptions import (
@@ -632,7 +641,7 @@ def _missing_inputs(analysis: Analysis, taskmanagers: Iterable[str], said: Itera
 
 
 def _key_list() -> pl.Expr:
-    parts = [pl.when(pl.col(k).is_not_null()).then(pl.lit(f"{k}=") + pl.col(k)) for k in KEY_COLUMNS]
+    parts = [pl.when(pl.col(k).is_not_null()).then(pl.lit(f"{k}=") + pl.col(k).cast(pl.String)) for k in KEY_COLUMNS]
     return pl.concat_list(parts).list.drop_nulls()
 
 
@@ -644,7 +653,7 @@ def _timeline(
     anchors: _Anchors,
 ) -> TimelineView:
     chart = None if window is None else svg.timeline_chart(classified, window, anchor=anchors.event, incident=incident)
-    lines = {"source": pl.String(), "line": pl.Int64()}
+    lines = {"source": EVENTS_SCHEMA["source"], "line": pl.Int64()}
     marked = pl.DataFrame([(m.source, m.line) for m in chart.markers] if chart else [], schema=lines, orient="row")
     cited = pl.DataFrame(
         [(e.source, e.line) for f in analysis.findings for e in f.evidence], schema=lines, orient="row"
