@@ -27,7 +27,7 @@ from typing import BinaryIO
 from logforensics.errors import InputError
 from logforensics.ingest import aggregated, archive, encoding, kubectl
 from logforensics.ingest.duplicates import mark_duplicates
-from logforensics.ingest.inflate import READ_BYTES, GzipBlocks
+from logforensics.ingest.inflate import RATIO_SLACK, READ_BYTES, GzipBlocks, RatioError
 from logforensics.ingest.limits import DEFAULT_LIMITS, DEFAULT_MAX_BYTES, Budget, Limits
 from logforensics.ingest.rotation import order_rotated
 from logforensics.ingest.source import (
@@ -41,7 +41,7 @@ from logforensics.ingest.source import (
     gunzip_opener,
     read_content,
 )
-from logforensics.ingest.streams import RATIO_SLACK, Inflater, RatioError
+from logforensics.ingest.streams import Inflater
 
 __all__ = [
     "DEFAULT_LIMITS",

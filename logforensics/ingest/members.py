@@ -5,7 +5,8 @@ from __future__ import annotations
 import io
 from typing import BinaryIO
 
-from logforensics.ingest.source import GZIP_MAGIC, Blob, Context, Opener, Tree, gunzip_opener, starts_with_gzip
+from logforensics.ingest.inflate import GZIP_MAGIC
+from logforensics.ingest.source import Blob, Context, Opener, Tree, gunzip_opener, starts_with_gzip
 from logforensics.ingest.streams import Slice
 
 _KINDS = ((".tar.gz", "tar"), (".tgz", "tar"), (".tar", "tar"), (".zip", "zip"))

@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import BinaryIO
 
 from logforensics.errors import InputError
+from logforensics.ingest.inflate import GZIP_MAGIC, kept, max_bytes_cut
 from logforensics.ingest.limits import Budget, Limits
 from logforensics.ingest.streams import CheckpointIndex, Inflater
 
@@ -38,8 +39,6 @@ READ_ERRORS: tuple[type[Exception], ...] = (
 
 HEAD_BYTES = 65536
 """Decompressed bytes given to sniffing."""
-
-GZIP_MAGIC = b"\x1f\x8b"
 
 
 @dataclass(frozen=True)
@@ -216,13 +215,13 @@ def read_content(
     limit = min(max_bytes, ctx.limits.max_bytes) if cap else max_bytes
     if length is not None:
         limit = min(limit, length)
-    budget_cut = False
+    by_budget = False
     compressed = compressed and charge
     if compressed:
         if ctx.budget.remaining <= 0:
             raise ctx.budget.refuse()
         if ctx.budget.remaining < limit:
-            limit, budget_cut = ctx.budget.remaining, True
+            limit, by_budget = ctx.budget.remaining, True
     warnings: list[str] = []
     with open_() as stream:
         if start:
@@ -233,19 +232,18 @@ def read_content(
     if compressed:
         ctx.budget.take(len(data))
     if damage is not None:
-        warnings.append(f"{damage}; kept the {len(data)} bytes inflated before it")
+        warnings.append(kept(damage, len(data)))
     elif expected is not None and len(data) < min(expected, limit):
         warnings.append(
             f"archive member ends early (the archive is damaged or truncated); kept the {len(data)} of {expected} "
             "bytes it declares"
         )
-    if more and budget_cut:
-        warnings.append(
-            f"cut after {len(data)} bytes: the total of bytes inflated from compressed inputs reached the limit "
-            f"(max_total_bytes = {ctx.limits.max_total_bytes}); the rest was not read"
-        )
+    if more and by_budget:
+        from logforensics.ingest.discover import budget_cut  # (discover imports this module)
+
+        warnings.append(budget_cut(ctx.budget, len(data)))
     elif more:
-        warnings.append(f"cut at --max-bytes ({limit} bytes after decompression); the rest was not read")
+        warnings.append(max_bytes_cut(limit))
     return Read(data, hashlib.sha256(data).hexdigest(), tuple(warnings))
 
 

@@ -23,10 +23,16 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any, BinaryIO
 
-from logforensics.ingest.inflate import NOT_A_MEMBER, damaged, not_a_member, skip_padding, truncated
-from logforensics.ingest.inflate import RATIO_SLACK as RATIO_SLACK
-from logforensics.ingest.inflate import RatioError as RatioError
-from logforensics.ingest.inflate import ratio_message as ratio_message
+from logforensics.ingest.inflate import (
+    NOT_A_MEMBER,
+    RATIO_SLACK,
+    RatioError,
+    damaged,
+    not_a_member,
+    ratio_message,
+    skip_padding,
+    truncated,
+)
 
 _STEP = 1 << 16
 """Bytes inflated per zlib call: the granularity of reads, seeks and checkpoints."""

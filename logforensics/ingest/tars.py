@@ -8,6 +8,7 @@ import zlib
 from collections.abc import Iterator
 from typing import BinaryIO
 
+from logforensics.ingest.inflate import GZIP_MAGIC, RatioError
 from logforensics.ingest.members import (
     DEVICE,
     FIFO,
@@ -22,8 +23,8 @@ from logforensics.ingest.members import (
     name_problem,
     range_opener,
 )
-from logforensics.ingest.source import GZIP_MAGIC, HEAD_BYTES, Blob, Context, Found, Opener, Tree
-from logforensics.ingest.streams import CheckpointIndex, Inflater, RatioError
+from logforensics.ingest.source import HEAD_BYTES, Blob, Context, Found, Opener, Tree
+from logforensics.ingest.streams import CheckpointIndex, Inflater
 
 
 def list_tar(archive: Blob, raw: Opener, ctx: Context, tree: Tree, notes: list[str]) -> Iterator[Found | Blob]:

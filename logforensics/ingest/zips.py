@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from typing import BinaryIO
 
 from logforensics.errors import InputError
+from logforensics.ingest.inflate import RATIO_SLACK, RatioError, ratio_message
 from logforensics.ingest.members import (
     DEVICE,
     ENCRYPTED,
@@ -27,7 +28,7 @@ from logforensics.ingest.members import (
     range_opener,
 )
 from logforensics.ingest.source import Blob, Context, Found, Opener, Tree
-from logforensics.ingest.streams import RATIO_SLACK, CheckpointIndex, Inflater, RatioError, ratio_message
+from logforensics.ingest.streams import CheckpointIndex, Inflater
 
 
 @dataclass(frozen=True)

@@ -10,7 +10,8 @@ import zlib
 import pytest
 
 from logforensics.ingest import streams
-from logforensics.ingest.streams import CheckpointIndex, Inflater, RatioError, Slice
+from logforensics.ingest.inflate import RatioError
+from logforensics.ingest.streams import CheckpointIndex, Inflater, Slice
 from tests.ingest.helpers import tm_lines
 
 
