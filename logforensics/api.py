@@ -373,7 +373,7 @@ def _date_from_context(dated: list[_Parsed]) -> dt.date | None:
 def _with_tm(gc_set: GcSet, owners: dict[str, str]) -> GcSummary:
     """The GC row of one set (the numbers ``logforensics gc`` prints), with the TaskManager its parts belong to."""
     tm_id = next((owners[p.label] for p in gc_set.parts if p.label in owners), None)
-    return gc_summary(set_stats(gc_set), tm_id)
+    return gc_summary(set_stats(gc_set), tm_id, [p.label for p in gc_set.parts])
 
 
 _BANNER = r"^\s*Starting .+? \(Version: \d"

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import math
 import posixpath
+from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from functools import partial
 from pathlib import Path
@@ -85,8 +86,9 @@ def _restarts(part: GcPart) -> tuple[str, ...]:
     )
 
 
-def gc_summary(stats: GcStats, tm_id: str | None) -> GcSummary:
-    """The report's GC row of a set (``analyze``): the same numbers as ``logforensics gc`` prints."""
+def gc_summary(stats: GcStats, tm_id: str | None, parts: Sequence[str] = ()) -> GcSummary:
+    """The report's GC row of a set (``analyze``): the same numbers as ``logforensics gc`` prints; ``parts``: the
+    labels of the set's files in content order."""
     return GcSummary(
         source=stats.source,
         collector=stats.collector,
@@ -99,6 +101,7 @@ def gc_summary(stats: GcStats, tm_id: str | None) -> GcSummary:
         full_gc_count=stats.full_gc_count,
         throughput_pct=stats.throughput_pct,
         tm_id=tm_id,
+        parts=tuple(parts),
     )
 
 

@@ -249,6 +249,9 @@ class GcSummary:
     full_gc_count: int
     throughput_pct: float | None
     tm_id: str | None = None
+    parts: tuple[str, ...] = ()
+    """The labels of the files of a rotated set, in content order (oldest first), the set's numbers are over; one
+    label (or none) for a single file."""
 
 
 @dataclass(frozen=True)

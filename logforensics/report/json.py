@@ -89,6 +89,7 @@ def _gc(g: GcSummary) -> dict[str, Any]:
         "full_gc_count": g.full_gc_count,
         "throughput_pct": None if g.throughput_pct is None else round(g.throughput_pct, 3),
         "tm_id": g.tm_id,
+        "parts": list(g.parts),
     }
 
 

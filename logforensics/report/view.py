@@ -277,6 +277,8 @@ class TimelineView:
 @dataclass(frozen=True)
 class GcRow:
     source: str
+    parts: str
+    """Empty for a single file; for a rotated set, its files in content order: ``3 parts: gc.log.2, gc.log.0, ...``."""
     taskmanager: str
     collector: str
     format: str
@@ -708,6 +710,7 @@ def _gc(analysis: Analysis, window: svg.TimeWindow | None, incident: svg.TimeWin
     rows = tuple(
         GcRow(
             source=s.source,
+            parts=_gc_parts(s.source, s.parts),
             taskmanager=s.tm_id or "—",
             collector=s.collector,
             format=s.format,
@@ -736,6 +739,16 @@ def _gc(analysis: Analysis, window: svg.TimeWindow | None, incident: svg.TimeWin
     elif pause_chart is None and heap_chart is None:
         note = "The GC events have no wall-clock time, so they are summarised but not charted."
     return GcView(rows, pause_chart, heap_chart, note)
+
+
+def _gc_parts(source: str, parts: tuple[str, ...]) -> str:
+    """A rotated set's files in content order, named within the set's folder (``tm-1/gc.log.2``: ``gc.log.2``);
+    empty for a single file."""
+    if len(parts) < 2:
+        return ""
+    folder = source.rpartition("/")[0] + "/" if "/" in source else ""
+    names = (part.removeprefix(folder) if folder else part for part in parts)
+    return f"{plural(len(parts), 'part')}: {', '.join(names)}"
 
 
 def _css() -> Markup:
