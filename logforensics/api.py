@@ -390,7 +390,11 @@ def _tm_starts(logs: list[_Parsed], owners: dict[str, str], events: pl.DataFrame
         if p.kind is SourceKind.FLINK_TASKMANAGER and p.found.label in owners and p.scan is not None
     }
     banner = pl.col("kind") == VERSION_SIGNAL
-    found = [events.filter(banner, pl.col("source").is_in(list(tm_logs))).select("source", "line", "ts")]
+    found = [
+        events.filter(banner, pl.col("source").is_in(list(tm_logs))).select(
+            pl.col("source").cast(pl.String), "line", "ts"
+        )
+    ]
     found += [
         p.scan.banner.filter(pl.col("message").fill_null("").str.contains(_BANNER)).select(
             pl.lit(label).alias("source"), "line", "ts"
