@@ -21,7 +21,7 @@ import regex
 
 from logforensics.catalogue.model import Catalogue, GcPredicate, SearchIn, Signal, SignalSource
 from logforensics.gcwindows import apply_condition
-from logforensics.model import EVENTS_SCHEMA, KEY_COLUMNS, TEXT_CAP, SourceKind
+from logforensics.model import EVENT_TEXT_CAP, EVENTS_SCHEMA, KEY_COLUMNS, SourceKind
 
 _CONTAINER_IN_PATH = regex.compile(r"(container_(?:e\d+_)?\d+_\d+_\d+_\d+)")
 _TM_NAME_STEM = regex.compile(r"^(.*?)(?:\.gc)?\.(?:log|out|err|txt)(?:\.\d+)?(?:\.gz)?$")
@@ -149,12 +149,19 @@ def classify_records(records: pl.DataFrame, signals: Iterable[Signal]) -> pl.Dat
                     if signal.value_group
                     else pl.lit(None, dtype=pl.Float64)
                 ).alias("value"),
-                pl.col("text").str.slice(0, TEXT_CAP).alias("text"),
+                _capped(pl.col("text")).alias("text"),
             )
         )
     if not frames:
         return _empty_events()
     return pl.concat(frames, how="vertical_relaxed").cast(EVENTS_SCHEMA)  # type: ignore[arg-type]
+
+
+def _capped(text: pl.Expr) -> pl.Expr:
+    """``text`` cut to EVENT_TEXT_CAP characters, a cut one ending with "…"."""
+    return (
+        pl.when(text.str.len_chars() > EVENT_TEXT_CAP).then(text.str.slice(0, EVENT_TEXT_CAP - 1) + "…").otherwise(text)
+    )
 
 
 def _unkeyed_events(

@@ -7,6 +7,7 @@ import random
 from itertools import pairwise
 from pathlib import Path
 
+import polars as pl
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -171,3 +172,26 @@ def test_context_from_lines_in_memory_equals_reading_again(tmp_path: Path) -> No
     total = lines.height
     for wanted in ({1}, {2, 3, 200}, {total}, {total - 1, total - 2}, set(range(1, total + 1, 7)), {total + 3}):
         assert ctx.context_in_lines(lines, wanted) == ctx.context_lines(found, 1 << 30, wanted)
+
+
+def test_an_event_keeps_the_first_kilobyte_of_its_text_and_says_it_was_cut(tmp_path: Path) -> None:
+    from logforensics.model import EVENT_TEXT_CAP
+
+    task = (
+        b"2020-06-01 14:05:0%d,000 INFO  org.apache.flink.runtime.taskmanager.Task [] - Map (%d/2)#0 "
+        b"(8d3c7b1e0f2a4c6e9b5d7f1a3c5e7b9d) switched from RUNNING to FAILED.\n"
+        b"java.lang.OutOfMemoryError: Java heap space\n"
+    )
+    frames = b"\tat java.util.Arrays.copyOf(Arrays.java:3236)\n"
+    path = tmp_path / "taskmanager.log"
+    path.write_bytes(task % (1, 1) + frames * 100 + task % (2, 2) + frames * 2)
+    events = analyze([path]).events.filter(pl.col("kind") == "task_state_changed").sort("line")
+    long_text, short_text = events["text"].to_list()
+    assert len(long_text) == EVENT_TEXT_CAP and long_text.endswith("…")
+    assert long_text.startswith("Map (1/2)#0 (8d3c7b1e0f2a4c6e9b5d7f1a3c5e7b9d) switched from RUNNING to FAILED.\n")
+    assert short_text == (
+        "Map (2/2)#0 (8d3c7b1e0f2a4c6e9b5d7f1a3c5e7b9d) switched from RUNNING to FAILED.\n"
+        "java.lang.OutOfMemoryError: Java heap space\n"
+        "\tat java.util.Arrays.copyOf(Arrays.java:3236)\n"
+        "\tat java.util.Arrays.copyOf(Arrays.java:3236)"
+    )

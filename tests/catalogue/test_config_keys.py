@@ -125,6 +125,8 @@ OTHER_SYSTEMS: dict[str, str] = {
     "retries": "Kafka producer property",
     "fs.s3a.aws.credentials.provider": "Hadoop S3A option, forwarded by flink-s3-fs-hadoop",
 }
+
+
 def _span(rng: VersionRange) -> str:
     return rng.label()
 
