@@ -31,6 +31,7 @@ from typing import Any
 import regex
 
 from logforensics.errors import InputError
+from logforensics.ingest.inflate import GZIP_MAGIC
 from logforensics.ingest.members import archive_kind, unsupported_reason
 from logforensics.ingest.sniff import sniff
 from logforensics.model import SourceKind
@@ -93,7 +94,7 @@ def is_log(name: str, head: bytes) -> bool:
 
 def gunzip_head(data: bytes, size: int = HEAD_BYTES) -> bytes:
     """The first ``size`` inflated bytes of gzip data (bounded whatever the ratio), or ``data`` when not gzip."""
-    if not data.startswith(b"\x1f\x8b"):
+    if not data.startswith(GZIP_MAGIC):
         return data[:size]
     try:
         return zlib.decompressobj(wbits=31).decompress(data, size)

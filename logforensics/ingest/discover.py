@@ -27,7 +27,7 @@ from typing import BinaryIO
 from logforensics.errors import InputError
 from logforensics.ingest import aggregated, archive, encoding, kubectl
 from logforensics.ingest.duplicates import mark_duplicates
-from logforensics.ingest.inflate import RATIO_SLACK, READ_BYTES, GzipBlocks, RatioError
+from logforensics.ingest.inflate import GZIP_MAGIC, RATIO_SLACK, READ_BYTES, GzipBlocks, RatioError
 from logforensics.ingest.limits import DEFAULT_LIMITS, DEFAULT_MAX_BYTES, Budget, Limits
 from logforensics.ingest.rotation import order_rotated
 from logforensics.ingest.source import (
@@ -268,7 +268,7 @@ def _label(path: Path, root: Path) -> str:
 def is_gzip(path: Path) -> bool:
     try:
         with path.open("rb") as handle:
-            return handle.read(2) == b"\x1f\x8b"
+            return handle.read(2) == GZIP_MAGIC
     except OSError:
         return False
 
