@@ -47,6 +47,7 @@ from logforensics.errors import InputError
 from logforensics.ingest.limits import Limits
 from logforensics.report.html import render_html
 from logforensics.report.json import render_json
+from tests.adversarial.conftest import tree
 
 CANARY = "<script>alert(1)</script><img src=x onerror=alert(2)>{{ 7*7 }}\u2028</textarea>"
 NAME_CANARY = "<script>alert(3)<img src=x onerror=alert(4)>{{ 7*7 }}\u2028"
@@ -261,15 +262,6 @@ def materialise(folder: Path, items: list[Entry]) -> None:
             os.mkfifo(path)
         else:
             path.write_bytes(item.data)
-
-
-def tree(folder: Path) -> dict[str, tuple[int, int]]:
-    seen: dict[str, tuple[int, int]] = {}
-    for dirpath, dirnames, filenames in os.walk(folder):
-        for name in dirnames + filenames:
-            info = os.lstat(Path(dirpath, name))
-            seen[str(Path(dirpath, name).relative_to(folder))] = (info.st_size, info.st_mtime_ns)
-    return seen
 
 
 _SCRIPT = re.compile(r"<script[^>]*>(.*?)</script>", re.DOTALL)
