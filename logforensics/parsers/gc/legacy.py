@@ -161,6 +161,16 @@ def _parsed_count(kept: pl.DataFrame, total: int) -> int:
     return in_records + int(kept.get_column("loose_header").sum())
 
 
+def _last_per_record(lines: pl.DataFrame, pattern: str, fields: dict[str, str]) -> pl.DataFrame:
+    """Per record, the last value of each of ``pattern``'s groups (``fields``: column name -> group name) found in
+    ``lines`` (``record``, ``line``)."""
+    return (
+        lines.select("record", _m=pl.col("line").str.extract_groups(pattern))
+        .group_by("record")
+        .agg(pl.col("_m").struct.field(group).drop_nulls().last().alias(name) for name, group in fields.items())
+    )
+
+
 def _record_facts(members: pl.DataFrame) -> pl.DataFrame:
     """Per GC event record: its duration (the last ``, N secs]``), heap (G1 ``Heap:`` detail, last whole-heap
     transition, CMS used(capacity)) and CMS / old-generation flags, from the member lines that hold them (each
@@ -180,25 +190,16 @@ def _record_facts(members: pl.DataFrame) -> pl.DataFrame:
         .group_by("record")
         .agg(dur=pl.col("dur").drop_nulls().last())
     )
-    used = (
-        timed.filter(line.str.contains(USED_HEAP_LITERALS))
-        .select("record", used=line.str.extract_groups(rules["used_heap"].pattern))
-        .group_by("record")
-        .agg(
-            used=pl.col("used").struct.field("used").drop_nulls().last(),
-            used_total=pl.col("used").struct.field("total").drop_nulls().last(),
-        )
+    used = _last_per_record(
+        timed.filter(line.str.contains(USED_HEAP_LITERALS)),
+        rules["used_heap"].pattern,
+        {"used": "used", "used_total": "total"},
     )
     arrows = useful.filter(line.str.contains("->", literal=True))
-    g1 = (
-        arrows.filter(line.str.contains("Heap: ", literal=True))
-        .select("record", g1=line.str.extract_groups(rules["g1_heap"].pattern))
-        .group_by("record")
-        .agg(
-            g1_before=pl.col("g1").struct.field("before").drop_nulls().last(),
-            g1_after=pl.col("g1").struct.field("after").drop_nulls().last(),
-            g1_total=pl.col("g1").struct.field("total").drop_nulls().last(),
-        )
+    g1 = _last_per_record(
+        arrows.filter(line.str.contains("Heap: ", literal=True)),
+        rules["g1_heap"].pattern,
+        {"g1_before": "before", "g1_after": "after", "g1_total": "total"},
     )
     heap = (
         arrows.select("record", heap=line.str.extract_all(rules["heap"].pattern).list.last())
