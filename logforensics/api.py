@@ -112,7 +112,8 @@ def _read_gc(parsed: _Parsed, max_bytes: int) -> None:
     parsed.gc = parse_gc(read.frame, parsed.found.label, parsed.layout or "gc_unified")
 
 
-def _same(lines: pl.DataFrame | None) -> pl.DataFrame | None:
+def _in_memory(lines: pl.DataFrame | None) -> pl.DataFrame | None:
+    """``GcPart.lines`` for a GC log whose lines ``analyze`` keeps (the ``gc`` command reads them again instead)."""
     return lines
 
 
@@ -124,7 +125,9 @@ def _place_gc_sets(
     (``starts``: label -> JVM starts of the TaskManager the GC log belongs to)."""
     by_label = {p.found.label: p for p in gc_parsed if p.gc is not None}
     parts = [
-        GcPart(label, p.found.group or label, p.layout or "gc_unified", p.gc, edges(p.lines), partial(_same, p.lines))
+        GcPart(
+            label, p.found.group or label, p.layout or "gc_unified", p.gc, edges(p.lines), partial(_in_memory, p.lines)
+        )
         for label, p in by_label.items()
         if p.gc is not None
     ]
