@@ -15,6 +15,7 @@ beside the repository's catalogue, ``<folder>/tests/<id>/<name>/`` in a user's);
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import hashlib
 import tomllib
 from collections.abc import Callable, Iterable
@@ -245,12 +246,25 @@ def parse_duration(text: str) -> dt.timedelta | None:
 
 def compile_check(pattern: str) -> str | None:
     """None when polars (Rust regex) accepts ``pattern``, else the reason."""
+    return _compiled(pattern)[1]
+
+
+def group_names(pattern: str) -> tuple[str, ...]:
+    """The named groups of ``pattern`` (which compiles), in order."""
+    return _compiled(pattern)[0]
+
+
+@functools.lru_cache(maxsize=1024)
+def _compiled(pattern: str) -> tuple[tuple[str, ...], str | None]:
+    """(named groups, None), or ((), the reason it does not compile): one polars schema resolution compiles the
+    regex in the engine that will run it, and its capture struct names the groups (unnamed ones by number)."""
     try:
-        pl.select(pl.lit("x").str.contains(pattern)).item()
+        schema = pl.LazyFrame().select(pl.lit("").str.extract_groups(pattern).alias("g")).collect_schema()
     except pl.exceptions.PolarsError as exc:
         first = str(exc).strip().splitlines()
-        return first[-1] if first else "invalid regex"
-    return None
+        return (), first[-1] if first else "invalid regex"
+    fields = schema["g"].fields if isinstance(schema["g"], pl.Struct) else []
+    return tuple(field.name for field in fields if not field.name.isdigit()), None
 
 
 def _enum(file: _File, key: str, value: str, allowed: Iterable[str]) -> bool:
@@ -317,7 +331,7 @@ def _load_signal(file: _File, data: dict[str, Any]) -> Signal | None:
             file.error("regex", f"regex does not compile for polars (Rust syntax, no look-around): {reason}")
             ok = False
         else:
-            groups = tuple(regex.compile(pattern).groupindex)
+            groups = group_names(pattern)
             unknown = [g for g in groups if g not in KEY_COLUMNS and g != data.get("value_group")]
             if unknown:
                 file.error(

@@ -6,12 +6,13 @@ autoescapes every printed value, and JSON embedded in a ``<script>`` element is 
 
 from __future__ import annotations
 
+import functools
 import json
 import os
 from pathlib import Path
 from typing import Any
 
-from jinja2 import Environment, FileSystemLoader, StrictUndefined
+from jinja2 import Environment, FileSystemLoader, StrictUndefined, Template
 
 from logforensics.model import Analysis
 from logforensics.report.output import write_atomic
@@ -55,10 +56,16 @@ def environment() -> Environment:
     return env
 
 
+@functools.cache
+def report_template() -> Template:
+    """The report template, compiled once per process (a batch renders one report per incident)."""
+    return environment().get_template(TEMPLATE_NAME)
+
+
 def render_html(analysis: Analysis, *, embed_js: bool = True) -> str:
     """The report of ``analysis`` as one HTML document; ``embed_js=False`` leaves out every ``<script>``."""
     view = build_view(analysis, embed_js=embed_js)
-    return environment().get_template(TEMPLATE_NAME).render(view.to_context())
+    return report_template().render(view.to_context())
 
 
 def write_html(analysis: Analysis, path: str | os.PathLike[str], *, embed_js: bool = True) -> Path:
