@@ -20,13 +20,12 @@ from __future__ import annotations
 import datetime as dt
 import math
 from bisect import bisect_left, insort
-from collections import defaultdict
 from fractions import Fraction
 
 import polars as pl
 
 from logforensics.catalogue.model import Aggregate, Cause, Step, Threshold
-from logforensics.match.sequence import Event, KeyResolver, Match
+from logforensics.match.sequence import Event, Match
 from logforensics.model import Severity
 
 
@@ -52,63 +51,114 @@ def level_of(threshold: Threshold, value: float | None) -> Severity | None:
     return reached[-1] if reached else None
 
 
-def _groups(threshold: Threshold, rows: list[Event]) -> dict[tuple[str | None, ...], list[Event]]:
-    resolver = KeyResolver(threshold.by, {key: threshold.columns(key) for key in threshold.by})
-    groups: dict[tuple[str | None, ...], list[Event]] = defaultdict(list)
-    for row in rows:
-        group = groups[resolver.identity(row)]
-        if group and threshold.dedupe and row["ts"] - group[-1]["ts"] < threshold.dedupe:
-            continue
-        group.append(row)
-    return groups
-
-
 def find_threshold_matches(cause: Cause, events: pl.DataFrame, present: set[str] | None = None) -> list[Match]:
-    """One match per episode of each group (see the module's docstring). ``present``: the signals the events hold."""
+    """One match per episode of each group (see the module's docstring). ``present``: the signals the events hold.
+
+    The windows slide over plain lists of times and values (a day of checkpoints is 100 000s of events); only the
+    events of a match's peak window become dicts."""
     threshold = cause.threshold
     if threshold is None or (present is not None and not present & set(threshold.signals)):
         return []
-    columns = {key: threshold.columns(key) for key in threshold.by}
+    columns = {key: [c for c in threshold.columns(key) if c in events.columns] for key in threshold.by}
     needed = dict.fromkeys(
         ["ts", "source", "line", "kind", threshold.field, *(c for cs in columns.values() for c in cs)]
     )
+    group_keys = [f"_group_{index}" for index in range(len(threshold.by))]
     rows = (
         events.with_row_index("_row")
         .filter(pl.col("kind").is_in(list(threshold.signals)), pl.col("ts").is_not_null())
         .select("_row", *(c for c in needed if c in events.columns))
         .sort(["ts", "source", "line"])
-        .to_dicts()
+        .with_columns(
+            # The group: each key's first column (through its aliases) that has a value, as KeyResolver reads it.
+            *(_key_value(columns[key]).alias(name) for key, name in zip(threshold.by, group_keys, strict=True)),
+            _ts_ms=pl.col("ts").dt.epoch("ms"),
+            _value=_numbers(_field(events, threshold.field)),
+        )
     )
+    if rows.height == 0:
+        return []
     step = Step(signal=threshold.signals[0], any_of=threshold.signals[1:])
+    groups = rows.partition_by(group_keys, maintain_order=True, as_dict=True) if group_keys else {(): rows}
     matches: list[Match] = []
-    for identity, group in _groups(threshold, rows).items():
+    for identity, group in groups.items():
         keys = {key: value for key, value in zip(threshold.by, identity, strict=True) if value is not None}
-        matches += _episodes(cause.id, threshold, step, keys, group)
+        kept = _deduped(group["_ts_ms"].to_list(), _ms(threshold.dedupe))
+        if len(kept) < group.height:
+            group = group[kept]
+        times, values = group["_ts_ms"].to_list(), group["_value"].to_list()
+        if not _may_reach(threshold, values):
+            continue
+        for value, level, start, end in _peaks(threshold, times, values):
+            evidence = group[start:end].drop("_ts_ms", "_value", *group_keys).to_dicts()
+            matches.append(Match(cause.id, dict(keys), steps=[(step, evidence)], level=level, value=value))
     matches.sort(key=lambda m: (m.first_ts, sorted(m.keys.items())))
     return matches
 
 
+def _field(events: pl.DataFrame, field: str) -> pl.Expr:
+    """The aggregated column, or nulls when the events have none."""
+    return pl.col(field) if field in events.columns else pl.lit(None, dtype=pl.Float64)
+
+
+def _key_value(columns: list[str]) -> pl.Expr:
+    if not columns:
+        return pl.lit(None, dtype=pl.String)
+    return pl.coalesce([pl.col(column).cast(pl.String) for column in columns])
+
+
+def _numbers(value: pl.Expr) -> pl.Expr:
+    """The values as floats; NaN has no place in a sorted list, so it counts as no value."""
+    return value.cast(pl.Float64, strict=False).fill_nan(None)
+
+
+def _ms(duration: dt.timedelta) -> float:
+    return duration / dt.timedelta(milliseconds=1)
+
+
+def _deduped(times: list[int], dedupe: float) -> list[int]:
+    """Positions of the events that count: one closer than ``dedupe`` to the last counted one does not."""
+    if not dedupe:
+        return list(range(len(times)))
+    kept: list[int] = []
+    last = None
+    for index, ts in enumerate(times):
+        if last is None or ts - last >= dedupe:
+            kept.append(index)
+            last = ts
+    return kept
+
+
+def _may_reach(threshold: Threshold, values: list[float | None]) -> bool:
+    """Whether some window of these events could reach the lowest level: no window counts more events than the
+    group, holds a larger value than the group's largest, or sums to more than its positive values. Most rules meet
+    nothing in a long log, and this says so without sliding the window over 100 000s of events."""
+    lowest = min((limit for _, limit in threshold.levels), default=math.inf)
+    if threshold.aggregate is Aggregate.COUNT:
+        return len(values) >= lowest
+    present = [value for value in values if value is not None]
+    if not present:
+        return False
+    if threshold.aggregate is Aggregate.SUM:
+        return math.fsum(value for value in present if value > 0) >= lowest
+    return max(present) >= lowest
+
+
 class _Window:
-    """The aggregate of a sliding window of events, kept up to date as events enter and leave: each step costs
+    """The aggregate of a sliding window of values, kept up to date as values enter and leave: each step costs
     O(log n) (a sorted list for max and p99, an exact running sum), where recomputing it costs O(n log n) (a restart
     loop or a day of checkpoints puts thousands of events in one window). The values equal :func:`aggregate`'s."""
 
-    def __init__(self, kind: Aggregate, field: str) -> None:
+    def __init__(self, kind: Aggregate) -> None:
         self.kind = kind
-        self.field = field
         self.size = 0
         self.values: list[float] = []  # sorted (max, p99)
         self.total = Fraction(0)  # exact (sum): float(total) is math.fsum of the values
         self.counted = 0
 
-    def _value(self, event: Event) -> float | None:
-        value = event.get(self.field)
-        number = None if value is None else float(value)
-        return None if number is None or math.isnan(number) else number  # NaN has no place in a sorted list
-
-    def add(self, event: Event) -> None:
+    def add(self, value: float | None) -> None:
         self.size += 1
-        if self.kind is Aggregate.COUNT or (value := self._value(event)) is None:
+        if self.kind is Aggregate.COUNT or value is None:
             return
         if self.kind is Aggregate.SUM:
             self.total += Fraction(value)
@@ -116,9 +166,9 @@ class _Window:
         else:
             insort(self.values, value)
 
-    def remove(self, event: Event) -> None:
+    def remove(self, value: float | None) -> None:
         self.size -= 1
-        if self.kind is Aggregate.COUNT or (value := self._value(event)) is None:
+        if self.kind is Aggregate.COUNT or value is None:
             return
         if self.kind is Aggregate.SUM:
             self.total -= Fraction(value)
@@ -139,35 +189,34 @@ class _Window:
         return self.values[max(rank, 1) - 1]
 
 
-def _episodes(cause_id: str, threshold: Threshold, step: Step, keys: dict[str, str], group: list[Event]) -> list[Match]:
-    matches: list[Match] = []
-    peak: tuple[float, Severity, int, int] | None = None  # value, level, window start, window end (exclusive)
+Peak = tuple[float, Severity, int, int]
+"""An episode's peak window: its aggregate, level, first event and end (exclusive)."""
+
+
+def _peaks(threshold: Threshold, times: list[int], values: list[float | None]) -> list[Peak]:
+    """The episodes of one group (times in ms, ascending): each as its peak window's (value, level, start, end)."""
+    peaks: list[Peak] = []
+    peak: Peak | None = None
     start = 0
-    window = _Window(threshold.aggregate, threshold.field)
-    for end, event in enumerate(group):
-        window.add(event)
-        while event["ts"] - group[start]["ts"] > threshold.window:
-            window.remove(group[start])
+    window = _Window(threshold.aggregate)
+    span = _ms(threshold.window)
+    for end, ts in enumerate(times):
+        window.add(values[end])
+        while ts - times[start] > span:
+            window.remove(values[start])
             start += 1
         value = window.aggregate() if end + 1 - start >= threshold.min_events else None
         level = level_of(threshold, value)
         if level is None or value is None:
             if peak is not None:
-                matches.append(_match(cause_id, step, keys, peak, group))
+                peaks.append(peak)
                 peak = None
             continue
         if peak is None or value > peak[0]:
             peak = (value, level, start, end + 1)
     if peak is not None:
-        matches.append(_match(cause_id, step, keys, peak, group))
-    return matches
-
-
-def _match(
-    cause_id: str, step: Step, keys: dict[str, str], peak: tuple[float, Severity, int, int], group: list[Event]
-) -> Match:
-    value, level, start, end = peak
-    return Match(cause_id, dict(keys), steps=[(step, group[start:end])], level=level, value=value)
+        peaks.append(peak)
+    return peaks
 
 
 def window_label(window: dt.timedelta) -> str:
