@@ -92,40 +92,37 @@ def _merged_keys(matches: list[Match]) -> dict[str, str]:
 
 
 def _corroboration(cause: Cause, match: Match, events: pl.DataFrame) -> list[Event]:
+    """For each corroborating signal, its event with keys compatible with the match's that lies closest to the match
+    (the first such in a saved trace), in the rule's order."""
     if not cause.corroborate:
         return []
-    resolver = KeyResolver.of(cause.sequence)
+    rows = events.filter(
+        pl.col("kind").is_in(list(cause.corroborate)),
+        KeyResolver.of(cause.sequence).compatible_expr(match.keys, events.columns),
+    )
     if match.untimed:  # a saved trace corroborates itself only
-        source = match.events[0]["source"]
-        rows = events.filter(
-            pl.col("kind").is_in(list(cause.corroborate)), pl.col("ts").is_null(), pl.col("source") == source
-        ).to_dicts()
-        rows = [{**row, "_untimed": True} for row in rows]
+        rows = rows.filter(pl.col("ts").is_null(), pl.col("source") == match.events[0]["source"])
+        distance = pl.col("line")
     else:
-        window_start = match.first_ts - cause.sequence.maxspan
-        window_end = match.last_ts + cause.sequence.maxspan
-        rows = events.filter(
-            pl.col("kind").is_in(list(cause.corroborate)),
-            pl.col("ts").is_between(window_start, window_end),
-        ).to_dicts()
-    found: list[Event] = []
-    for signal in cause.corroborate:
-        candidates = [row for row in rows if row["kind"] == signal and resolver.compatible(row, match.keys)]
-        if not candidates:
-            continue
-        if match.untimed:
-            found.append(min(candidates, key=lambda row: row["line"]))
-        else:  # the one closest to the matched sequence
-            found.append(min(candidates, key=lambda row: _distance(row["ts"], match.first_ts, match.last_ts)))
-    return found
-
-
-def _distance(ts: dt.datetime, start: dt.datetime, end: dt.datetime) -> dt.timedelta:
-    if ts < start:
-        return start - ts
-    if ts > end:
-        return ts - end
-    return dt.timedelta(0)
+        first, last = match.first_ts, match.last_ts
+        rows = rows.filter(pl.col("ts").is_between(first - cause.sequence.maxspan, last + cause.sequence.maxspan))
+        ts = pl.col("ts")
+        distance = (
+            pl.when(ts < first)
+            .then(pl.lit(first) - ts)
+            .when(ts > last)
+            .then(ts - pl.lit(last))
+            .otherwise(pl.lit(dt.timedelta(0)))
+        )
+    nearest = (
+        rows.with_row_index("_order")
+        .sort(distance, "_order")  # the first of equally close events, as they come in the timeline
+        .unique("kind", keep="first", maintain_order=True)
+        .drop("_order")
+    )
+    by_kind = {row["kind"]: row for row in nearest.to_dicts()}
+    found = [by_kind[signal] for signal in cause.corroborate if signal in by_kind]
+    return [{**row, "_untimed": True} for row in found] if match.untimed else found
 
 
 def _why(cause: Cause, match: Match, corroborating: list[Event], count: int) -> str:

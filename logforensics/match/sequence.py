@@ -97,6 +97,17 @@ class KeyResolver:
                     return False
         return True
 
+    def compatible_expr(self, keys: dict[str, str], columns: Iterable[str]) -> pl.Expr:
+        """:meth:`compatible` as a polars predicate over a frame with ``columns``."""
+        present = set(columns)
+        predicate = pl.lit(True)
+        for key in self.by:
+            names = [column for column in self.columns[key] if column in present]
+            if key in keys and names:
+                value = pl.coalesce([pl.col(column).cast(pl.String) for column in names])
+                predicate &= value.is_null() | (value == keys[key])
+        return predicate
+
     def bind(self, keys: dict[str, str], event: Event) -> dict[str, str]:
         bound = dict(keys)
         for key in self.by:
@@ -110,11 +121,11 @@ class KeyResolver:
         return tuple(self.value(event, key) for key in self.by)
 
 
-def relevant_signals(cause: Cause) -> set[str]:
-    seq = cause.sequence
+def sequence_signals(seq: Sequence) -> set[str]:
+    """The signals matching reads: the steps', and those whose presence stops or interrupts a match. Corroborating
+    signals are looked up for each finding afterwards (a day of completed checkpoints need not enter the index)."""
     wanted = {signal for step in seq.steps for signal in step.signals}
-    wanted |= set(seq.absent) | set(seq.until) | {w.signal for w in seq.absent_windows}
-    return wanted | set(cause.corroborate)
+    return wanted | set(seq.absent) | set(seq.until) | {w.signal for w in seq.absent_windows}
 
 
 class _Index:
@@ -168,7 +179,7 @@ def find_matches(cause: Cause, events: pl.DataFrame, present: set[str] | None = 
     seq = cause.sequence
     if present is not None and not _has_required(seq, present):
         return []
-    wanted = relevant_signals(cause)
+    wanted = sequence_signals(seq)
     # Only the columns matching reads become Python dicts (a restart loop has 100 000s of events); an event's text
     # is fetched by its row number (``_row`` in ``events``) for the few that become evidence: see ``event_text``.
     resolver = KeyResolver.of(seq)

@@ -191,3 +191,30 @@ def test_remediation_follows_the_flink_version_of_the_logs() -> None:
     timeline = pl.concat([banner, events((10, "oversized", {}))])
     [finding] = build_findings(cat, timeline, set())
     assert [r.action for r in finding.remediation] == ["akka"]
+
+
+def test_the_closest_compatible_event_corroborates() -> None:
+    cat = catalogue(rule("heap_oom", "oom", by=("tm_id",), corroborate=("gc_pause", "metaspace")))
+    timeline = events(
+        (0, "gc_pause", {"tm_id": "tm-a"}),  # 100 s before the match
+        (95, "gc_pause", {"tm_id": "tm-b"}),  # closer, but another TaskManager's
+        (100, "oom", {"tm_id": "tm-a"}),
+        (130, "gc_pause", {"tm_id": "tm-a"}),  # 30 s after: the closest of tm-a's
+        (140, "gc_pause", {}),  # carries no key: compatible, but farther
+        (900, "metaspace", {"tm_id": "tm-a"}),  # outside maxspan (10 min) of the match
+    )
+    [finding] = build_findings(cat, timeline, set())
+    assert [e.line for e in finding.evidence] == [3, 4]
+    assert finding.confidence == 0.85  # one corroborating signal
+
+
+def test_a_saved_trace_corroborates_itself_with_its_first_event() -> None:
+    cat = catalogue(rule("heap_oom", "oom", corroborate=("gc_pause",)))
+    timeline = pl.concat(
+        [
+            untimed((5, "oom", {}), (9, "gc_pause", {}), (7, "gc_pause", {})),
+            untimed((1, "gc_pause", {}), source="other.txt"),
+        ]
+    )
+    [finding] = build_findings(cat, timeline, set())
+    assert [(e.source, e.line) for e in finding.evidence] == [("trace.txt", 5), ("trace.txt", 7)]
