@@ -66,10 +66,16 @@ TABLE_SCHEMA: dict[str, pl.DataType] = {
 def checkpoint_table(events: pl.DataFrame) -> pl.DataFrame:
     """One row per (job, checkpoint id) seen in ``events``, in :data:`TABLE_SCHEMA`, sorted by job and id."""
     kinds = [TRIGGERED, COMPLETED, *FAILURE_KINDS, *NOTE_KINDS]
-    cp = events.filter(pl.col("kind").is_in(kinds), pl.col("checkpoint_id").is_not_null()).with_columns(
-        pl.col("checkpoint_id").cast(pl.String).cast(pl.Int64, strict=False)
+    cp = (
+        events.filter(pl.col("kind").is_in(kinds), pl.col("checkpoint_id").is_not_null())
+        .select("kind", "checkpoint_id", "job_id", "ts", "source", "line", "value", "text")
+        .with_columns(pl.col("checkpoint_id").cast(pl.String).cast(pl.Int64, strict=False))
+        .filter(pl.col("checkpoint_id").is_not_null())
+        .with_row_index("_row")
     )
-    cp = cp.filter(pl.col("checkpoint_id").is_not_null())
+    # Texts are read only for the one completion line of each checkpoint (a day of checkpoints is 100 000s of lines).
+    texts = cp["text"]
+    cp = cp.drop("text")
     if cp.is_empty():
         return pl.DataFrame(schema=TABLE_SCHEMA)
     only_job = (
@@ -86,7 +92,6 @@ def checkpoint_table(events: pl.DataFrame) -> pl.DataFrame:
         cp.join(only_job, on="checkpoint_id", how="left")
         .with_columns(
             job_id=pl.coalesce("job_id", "guessed_job"),
-            size=pl.when(done).then(pl.col("text").str.extract(COMPLETED_SIZE, 1).cast(pl.Int64, strict=False)),
             failure_rank=pl.when(failure).then(pl.col("kind").replace_strict(rank, default=None)),
             outcome_row=done | failure,
         )
@@ -97,7 +102,7 @@ def checkpoint_table(events: pl.DataFrame) -> pl.DataFrame:
             completed_ts=pl.col("ts").filter(done).min(),
             failed_ts=pl.col("ts").filter(failure).min(),
             duration_ms=pl.col("value").filter(done).first(),
-            size_bytes=pl.col("size").filter(done).first(),
+            completed_row=pl.col("_row").filter(done).first(),
             consecutive_failures=pl.col("value")
             .filter(pl.col("kind") == "checkpoint_failed_consecutive")
             .max()
@@ -108,6 +113,10 @@ def checkpoint_table(events: pl.DataFrame) -> pl.DataFrame:
             line=pl.col("line").sort_by("outcome_row", descending=True, maintain_order=True).first(),
         )
         .with_columns(
+            size_bytes=pl.lit(texts)
+            .gather(pl.col("completed_row"))
+            .str.extract(COMPLETED_SIZE, 1)
+            .cast(pl.Int64, strict=False),
             status=pl.when(pl.col("completed_ts").is_not_null() | pl.col("duration_ms").is_not_null())
             .then(pl.lit("completed"))
             .when(pl.col("worst").is_not_null())

@@ -421,10 +421,16 @@ def _limit_lanes(classified: pl.DataFrame) -> pl.DataFrame:
 
 def _bucketed_markers(plotted: pl.DataFrame, plot: PlotArea, window: TimeWindow, max_markers: int) -> pl.DataFrame:
     group = ["lane", "bucket", "family"]
+    # Each (lane, family) as one number and each distinct time once: counting the markers of a bucketing is then a
+    # count of distinct integers (the search below counts about ten bucketings of up to millions of events).
+    slots = plotted.select(
+        slot=pl.concat_str("lane", "family", separator="\x00").cast(pl.Categorical).to_physical().cast(pl.Int64),
+        offset=pl.col("ts").dt.epoch("ms") - window.start_ms,
+    ).unique()
 
     def markers_with(n_buckets: int) -> int:
-        bucket = plot.bucket_expr(window, n_buckets)
-        return int(plotted.select(pl.struct(pl.col("lane"), bucket, pl.col("family")).n_unique()).item())
+        bucket = (pl.col("offset") * n_buckets // window.span_ms).clip(0, n_buckets - 1)
+        return int(slots.select((pl.col("slot") * n_buckets + bucket).n_unique()).item())
 
     # The finest bucketing (at most one marker every few pixels) that stays within the marker budget.
     low, high = 1, max(1, int(plot.inner_width // _MARKER_SPACING_PX))
@@ -432,7 +438,9 @@ def _bucketed_markers(plotted: pl.DataFrame, plot: PlotArea, window: TimeWindow,
         while low < high:
             middle = (low + high + 1) // 2
             low, high = (middle, high) if markers_with(middle) <= max_markers else (low, middle - 1)
-    bucketed = plotted.with_columns(bucket=plot.bucket_expr(window, high))
+    bucketed = plotted.select(
+        "lane", "family", "ts", "source", "line", "kind", "text", "family_rank", bucket=plot.bucket_expr(window, high)
+    )
     top_kinds = (
         bucketed.group_by([*group, "kind"])
         .agg(n=pl.len())
