@@ -35,8 +35,8 @@ COMPRESSION_MAGIC = (b"\x1f\x8b", b"\x78\x01", b"\x78\x5e", b"\x78\x9c", b"\x78\
 # Control bytes that real logs practically never contain, tried in order as the CSV separator.
 _SEPARATORS = ("\x1f", "\x1e", "\x1d", "\x1c", "\x01", "\x02", "\x03", "\x04", "\x05", "\x06", "\x07")
 
-_LONE_CR = re.compile(rb"\r[^\n]")
 _REPLACEMENT = "\ufffd"
+_LONE_CR = re.compile(rb"\r[^\n]")
 
 INVALID_UTF8 = (
     "bytes that are not valid UTF-8 (a legacy encoding such as GBK or Latin-1?) were read as U+FFFD; the rest of "
@@ -95,13 +95,19 @@ def _oddities(data: bytes, frame: pl.DataFrame, known: Container[str] = ()) -> l
     said: list[str] = []
     if INVALID_UTF8 not in known and _replaced_bytes(frame, lambda: data.count(_REPLACEMENT.encode())):
         said.append(INVALID_UTF8)
-    if b"\0" in data:
+    if NUL_BYTES not in known and b"\0" in data:
         said.append(NUL_BYTES)
-    if b"\r" in data and _LONE_CR.search(data) is not None:
+    if LONE_CR not in known and has_lone_cr(data):
         said.append(LONE_CR)
     if not data.endswith(b"\n"):
         said.append(NO_FINAL_EOL)
     return said
+
+
+def has_lone_cr(data: bytes) -> bool:
+    """Whether ``data`` holds a CR followed by another byte than LF (a CR at its very end is not judged: what follows
+    it decides)."""
+    return b"\r" in data and _LONE_CR.search(data) is not None
 
 
 def _replaced_bytes(frame: pl.DataFrame, own: Callable[[], int]) -> bool:
@@ -204,7 +210,7 @@ def read_file_lines(path: Path) -> tuple[Lines, str] | None:
             digest.update(block)
             nul = nul or b"\0" in block
             if not lone_cr and (b"\r" in block or last.endswith(b"\r")):
-                lone_cr = _LONE_CR.search(last[-1:] + block) is not None
+                lone_cr = has_lone_cr(last[-1:] + block)
             last = block
     warnings = [INVALID_UTF8] if _replaced_bytes(frame, lambda: _count_in_file(path, _REPLACEMENT.encode())) else []
     warnings += [NUL_BYTES] if nul else []

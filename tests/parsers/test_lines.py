@@ -1,6 +1,8 @@
 from __future__ import annotations
 
-from logforensics.parsers.lines import read_lines
+import pytest
+
+from logforensics.parsers.lines import has_lone_cr, read_lines
 
 
 def test_bad_bytes_crlf_and_empty_lines_keep_line_numbers() -> None:
@@ -33,3 +35,19 @@ def test_text_that_starts_like_a_compressed_stream_is_not_inflated() -> None:
     for data in (b"x^2 is a square\nnext\n", b"\x1f\x8b\x00\x00\nnext\n"):
         frame = read_lines(data, "t").frame
         assert frame["line"].to_list()[1] == "next"
+
+
+@pytest.mark.parametrize(
+    ("data", "expected"),
+    [
+        (b"a\r\nb\r\n", False),
+        (b"a\rb\n", True),
+        (b"a\r\r\n", True),  # the first CR is followed by a CR
+        (b"progress 10%\rprogress 20%\n", True),
+        (b"ends with a CR\r", False),  # what follows decides (the next chunk, or nothing)
+        (b"no carriage return\n", False),
+        (b"", False),
+    ],
+)
+def test_lone_cr_is_a_cr_not_followed_by_lf(data: bytes, expected: bool) -> None:
+    assert has_lone_cr(data) is expected
