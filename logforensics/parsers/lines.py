@@ -23,6 +23,7 @@ from pathlib import Path
 import polars as pl
 
 from logforensics.errors import InputError
+from logforensics.ingest.inflate import GZIP_MAGIC
 
 LINES_SCHEMA: dict[str, pl.DataType] = {"line_no": pl.Int64(), "line": pl.String()}
 
@@ -30,7 +31,7 @@ MAX_LINE_BYTES = 64 << 20
 """Bytes kept of one line; the rest of a longer line is dropped with a warning (a bomb of zeros has no line end)."""
 
 # Content that polars' CSV reader takes for a compressed stream (gzip, zlib, zstd) and inflates on its own.
-COMPRESSION_MAGIC = (b"\x1f\x8b", b"\x78\x01", b"\x78\x5e", b"\x78\x9c", b"\x78\xda", b"\x28\xb5\x2f\xfd")
+COMPRESSION_MAGIC = (GZIP_MAGIC, b"\x78\x01", b"\x78\x5e", b"\x78\x9c", b"\x78\xda", b"\x28\xb5\x2f\xfd")
 
 # Control bytes that real logs practically never contain, tried in order as the CSV separator.
 _SEPARATORS = ("\x1f", "\x1e", "\x1d", "\x1c", "\x01", "\x02", "\x03", "\x04", "\x05", "\x06", "\x07")
