@@ -18,6 +18,7 @@ import polars as pl
 from markupsafe import Markup
 
 import logforensics
+from logforensics.report.formatting import shorten
 from logforensics.report.html import environment
 from logforensics.resources import templates_dir
 
@@ -281,10 +282,6 @@ _COUNT_COLUMNS = ("restarts", "heartbeat_timeouts", "ooms", "checkpoint_failures
 COUNT_HEADERS = ("restarts", "heartbeat timeouts", "OOMs", "checkpoint failures", "long GC pauses")
 
 
-def _short(text: str, limit: int = 300) -> str:
-    return text if len(text) <= limit else text[: limit - 1] + "…"
-
-
 def _incident_row(row: Mapping[str, Any]) -> dict[str, Any]:
     confidence = row.get("confidence")
     return {
@@ -298,7 +295,7 @@ def _incident_row(row: Mapping[str, Any]) -> dict[str, Any]:
         "severity_class": f"sev-{row['severity']}" if row.get("severity") else "",
         "confidence": "" if confidence is None else f"{confidence:.0%}",
         "counts": [row.get(c) if row.get(c) is not None else "" for c in _COUNT_COLUMNS],
-        "error": _short(row.get("error") or ""),
+        "error": shorten(row.get("error") or "", 300),
         "skipped": len(row.get("skipped") or []),
     }
 

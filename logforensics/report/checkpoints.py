@@ -15,9 +15,17 @@ from dataclasses import dataclass
 
 import polars as pl
 
-from logforensics.report.formatting import format_bytes, format_duration, format_ms, plural
+from logforensics.report.axes import TimeWindow, XYChart
+from logforensics.report.formatting import (
+    format_bytes,
+    format_duration,
+    format_ms,
+    format_number,
+    format_ts,
+    plural,
+    shorten_middle,
+)
 from logforensics.report.linechart import line_chart
-from logforensics.report.svg import TimeWindow, XYChart, format_number, format_ts, shorten_middle
 
 TRIGGERED = "checkpoint_triggered"
 COMPLETED = "checkpoint_completed"

@@ -7,8 +7,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 from logforensics.model import ExceptionGroup
-from logforensics.report.formatting import capped, plural
-from logforensics.report.svg import format_ts
+from logforensics.report.formatting import capped, format_ts, plural
 
 EXCEPTION_GROUPS_CAP = 40
 """Signatures shown at most: the not-benign ones first, then by count. The JSON and Parquet exports hold them all."""

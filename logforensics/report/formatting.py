@@ -1,8 +1,13 @@
-"""How the report writes numbers, durations and long texts: one place, so every section reads the same."""
+"""How the report writes numbers, times, durations and long texts: one place, so every section reads the same.
+
+The chart tooltips and the tables share these too (a time reads the same in both), as does :func:`natural_key`, the
+order of names (``tm-2`` before ``tm-10``) everywhere in the report.
+"""
 
 from __future__ import annotations
 
 import datetime as dt
+import re
 
 
 def format_duration(seconds: float) -> str:
@@ -70,3 +75,37 @@ def level(value: float, warn: float, bad: float, *, higher_is_worse: bool = True
     if higher_is_worse:
         return "bad" if value >= bad else "warn" if value >= warn else ""
     return "bad" if value < bad else "warn" if value < warn else ""
+
+
+def format_ts(value: dt.datetime | None) -> str:
+    """``2023-03-14 09:12:01.123 UTC``; naive datetimes are taken as UTC; ``—`` when unknown."""
+    if value is None:
+        return "—"
+    utc = value.replace(tzinfo=dt.UTC) if value.tzinfo is None else value.astimezone(dt.UTC)
+    return f"{utc:%Y-%m-%d %H:%M:%S}.{utc.microsecond // 1000:03d} UTC"
+
+
+def shorten(text: str, limit: int) -> str:
+    """The text cut to ``limit`` characters, with an ellipsis when cut."""
+    return text if len(text) <= limit else text[: max(0, limit - 1)] + "…"
+
+
+def shorten_middle(text: str, limit: int) -> str:
+    """The text cut in the middle (ids differ at both ends: ``container_e08_…_01_000002``)."""
+    if len(text) <= limit:
+        return text
+    head = (limit - 1) // 2
+    return text[:head] + "…" + text[len(text) - (limit - 1 - head) :]
+
+
+def natural_key(text: str) -> tuple[tuple[int, int | str], ...]:
+    """Sort key that puts ``tm-2`` before ``tm-10``."""
+    return tuple((0, int(part)) if part.isdigit() else (1, part) for part in re.split(r"(\d+)", text) if part)
+
+
+def short_source(source: str) -> str:
+    return shorten_middle("/".join(source.split("/")[-2:]), 40)
+
+
+def format_number(value: float) -> str:
+    return f"{value:,.0f}" if value == int(value) else f"{value:,.1f}"

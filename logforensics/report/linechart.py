@@ -13,7 +13,7 @@ from collections.abc import Callable
 
 import polars as pl
 
-from logforensics.report.svg import (
+from logforensics.report.axes import (
     SERIES_COLORS,
     Dot,
     PlotArea,
@@ -21,13 +21,13 @@ from logforensics.report.svg import (
     TimeWindow,
     XYChart,
     axis_caption,
-    format_ts,
     incident_band,
     series_legend,
     time_ticks,
     value_ticks,
     y_of,
 )
+from logforensics.report.formatting import format_ts
 
 MAX_LINES = 10
 """Series drawn at most per chart (those with the highest peak); the chart's note says how many were left out."""

@@ -20,8 +20,9 @@ from dataclasses import dataclass
 
 import polars as pl
 
+from logforensics.report.axes import TimeWindow, XYChart
+from logforensics.report.formatting import format_number, format_ts, short_source, shorten_middle
 from logforensics.report.linechart import SAMPLES_SCHEMA, line_chart
-from logforensics.report.svg import TimeWindow, XYChart, format_number, format_ts, short_source, shorten_middle
 
 _MIB = 1024.0 * 1024.0
 

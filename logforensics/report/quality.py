@@ -16,8 +16,15 @@ from dataclasses import dataclass
 import polars as pl
 
 from logforensics.model import SourceKind, SourceStats
-from logforensics.report.formatting import format_duration, format_ms, format_share, level, plural
-from logforensics.report.svg import format_ts, natural_key
+from logforensics.report.formatting import (
+    format_duration,
+    format_ms,
+    format_share,
+    format_ts,
+    level,
+    natural_key,
+    plural,
+)
 
 GAPS_CAP = 30
 """Silences listed at most (the longest); the summary gives the count of all."""

@@ -34,7 +34,8 @@ from logforensics.model import (
     SourceStats,
 )
 from logforensics.report import html as report_html
-from logforensics.report import svg
+from logforensics.report import timeline_chart
+from logforensics.report.formatting import format_ts
 from logforensics.report.html import environment, render_html, script_json, write_html
 from logforensics.report.view import EVENTS_TABLE_CAP, VIEW_FIELDS, ReportView, build_view, format_duration
 from logforensics.resources import templates_dir
@@ -695,7 +696,7 @@ def test_100k_events_give_a_small_chart_and_a_capped_table() -> None:
     charts = svg_elements(page)
     assert sum(len(chart) for chart in charts) < 200_000, [len(chart) for chart in charts]
     markers = marker_hrefs(page)
-    assert 0 < len(markers) <= svg.MAX_MARKERS
+    assert 0 < len(markers) <= timeline_chart.MAX_MARKERS
     assert set(markers) <= set(checker.ids)
     assert section(page, "timeline").count('<tr id="ev-') == EVENTS_TABLE_CAP
     assert f"{EVENTS_TABLE_CAP:,} of {n:,} classified events" in page
@@ -845,10 +846,10 @@ def test_write_html_replaces_the_file_atomically(tmp_path: Path, monkeypatch: py
 
 
 def test_timestamps_read_the_same_everywhere() -> None:
-    assert svg.format_ts(dt.datetime(2023, 3, 14, 9, 12, 1, 123456, tzinfo=dt.UTC)) == "2023-03-14 09:12:01.123 UTC"
+    assert format_ts(dt.datetime(2023, 3, 14, 9, 12, 1, 123456, tzinfo=dt.UTC)) == "2023-03-14 09:12:01.123 UTC"
     plus_two = dt.timezone(dt.timedelta(hours=2))
-    assert svg.format_ts(dt.datetime(2023, 3, 14, 11, 12, 1, tzinfo=plus_two)) == "2023-03-14 09:12:01.000 UTC"
-    assert svg.format_ts(None) == "—"
+    assert format_ts(dt.datetime(2023, 3, 14, 11, 12, 1, tzinfo=plus_two)) == "2023-03-14 09:12:01.000 UTC"
+    assert format_ts(None) == "—"
 
 
 @pytest.mark.parametrize(
@@ -874,4 +875,4 @@ def test_durations(seconds: float, text: str) -> None:
 )
 def test_event_families(kind: str, family: str) -> None:
     row = event(1, JM_LOG, 1, kind, "text")
-    assert svg.classify_events(events_frame([row]))["family"].to_list() == [family]
+    assert timeline_chart.classify_events(events_frame([row]))["family"].to_list() == [family]

@@ -16,7 +16,8 @@ from logforensics.model import METRICS_SCHEMA, Evidence, ExceptionGroup, SourceK
 from logforensics.report import checkpoints, metrics, quality
 from logforensics.report.exceptions import EXCEPTION_GROUPS_CAP, EXCEPTION_TRACE_CAP, build_exceptions
 from logforensics.report.html import render_html
-from logforensics.report.view import EVIDENCE_ROWS_CAP, build_view
+from logforensics.report.verdict import EVIDENCE_ROWS_CAP
+from logforensics.report.view import build_view
 from tests.report.incidents import TM_IDS, write_metrics_incident
 from tests.report.test_html import (
     GC_LOG,
