@@ -16,7 +16,7 @@ from pathlib import Path
 
 import polars as pl
 
-from logforensics.catalogue.loader import fixture_roots
+from logforensics.catalogue.load_causes import fixture_roots
 from logforensics.catalogue.model import Catalogue, Cause, CauseTest, Signal
 
 NOW = dt.datetime(2000, 1, 1, tzinfo=dt.UTC)
