@@ -287,22 +287,32 @@ def classify_gaps(sources: list[ParsedSource], signals: Iterable[Signal]) -> pl.
 def normalize_keys(events: pl.DataFrame) -> pl.DataFrame:
     """One spelling per entity: strip ``(host:port)`` metadata, drop non-ids, derive container and pod from tm_id.
 
-    The key columns are categorical (few distinct values, many rows): the string work is done as strings and the
-    results are categorical again."""
+    The key columns are categorical (few distinct values, many rows): the string work is done once per distinct
+    (tm_id, container_id, pod), as strings, and joined back (a jobmanager.log has millions of events and a few dozen
+    TaskManagers)."""
+    keys = ["tm_id", "container_id", "pod"]
     tm = pl.col("tm_id").cast(pl.String).str.replace(r"\(.*\)$", "").str.strip_chars(".,'\"")
     tm_id = pl.coalesce(
         pl.when(tm.str.starts_with("org.") | tm.str.starts_with("[") | (tm == "")).then(None).otherwise(tm),
         pl.col("container_id").cast(pl.String),
     )
-    return events.with_columns(tm_id=tm_id).with_columns(
-        container_id=pl.coalesce(pl.col("container_id"), _categorical(_extracted(r"^(container_[0-9a-z_]+)$"))),
-        pod=pl.coalesce(pl.col("pod"), _categorical(_extracted(r"^(\S+-taskmanager-\d+-\d+)$"))),
-        tm_id=_categorical(pl.col("tm_id")),
+    distinct = events.select(keys).unique()
+    normalized = distinct.with_columns(_tm_id=tm_id).with_columns(
+        _container_id=pl.coalesce(
+            pl.col("container_id"), _categorical(_extracted(r"^(container_[0-9a-z_]+)$", "_tm_id"))
+        ),
+        _pod=pl.coalesce(pl.col("pod"), _categorical(_extracted(r"^(\S+-taskmanager-\d+-\d+)$", "_tm_id"))),
+        _tm_id=_categorical(pl.col("_tm_id")),
+    )
+    return (
+        events.join(normalized, on=keys, how="left", nulls_equal=True, maintain_order="left")
+        .with_columns(pl.col(f"_{key}").alias(key) for key in keys)
+        .select(events.columns)
     )
 
 
-def _extracted(pattern: str) -> pl.Expr:
-    return pl.col("tm_id").str.extract(pattern, 1)
+def _extracted(pattern: str, column: str) -> pl.Expr:
+    return pl.col(column).str.extract(pattern, 1)
 
 
 def _categorical(expr: pl.Expr) -> pl.Expr:
