@@ -84,14 +84,24 @@ def classify_events(events: pl.DataFrame) -> pl.DataFrame:
         .otherwise(pl.lit("src:") + pl.col("source"))
     )
     ranks = pl.DataFrame(
-        {"family": [f.id for f in FAMILIES], "family_rank": list(range(len(FAMILIES)))},
-        schema={"family": pl.String(), "family_rank": pl.Int64()},
+        {"_family": [f.id for f in FAMILIES], "family_rank": list(range(len(FAMILIES)))},
+        schema={"_family": pl.String(), "family_rank": pl.Int64()},
+    )
+    # Family and lane depend on these columns only: they are worked out once per distinct combination (a few
+    # thousand) and joined back to the events (millions in a jobmanager.log).
+    keys = ["source", "source_kind", "family", "tm_id"]
+    drawn = (
+        events.select(keys)
+        .unique()
+        .join(own_tm, on="source", how="left")
+        .with_columns(_family=family.fill_null(pl.lit("other")), lane=lane)
+        .join(ranks, on="_family", how="left")
+        .select(*keys, "_family", "lane", "family_rank")
     )
     return (
-        events.join(own_tm, on="source", how="left", maintain_order="left")
-        .with_columns(family=family.fill_null(pl.lit("other")), lane=lane)
-        .drop("own_tm_id")
-        .join(ranks, on="family", how="left", maintain_order="left")
+        events.join(drawn, on=keys, how="left", nulls_equal=True, maintain_order="left")
+        .with_columns(family=pl.col("_family"))
+        .select(*events.columns, "lane", "family_rank")
     )
 
 
@@ -192,12 +202,12 @@ def _limit_lanes(classified: pl.DataFrame) -> pl.DataFrame:
 
 def _bucketed_markers(plotted: pl.DataFrame, plot: PlotArea, window: TimeWindow, max_markers: int) -> pl.DataFrame:
     group = ["lane", "bucket", "family"]
-    # Each (lane, family) as one number and each distinct time once: counting the markers of a bucketing is then a
-    # count of distinct integers (the search below counts about ten bucketings of up to millions of events).
+    # Each (lane, family) as one number: counting the markers of a bucketing is then a count of distinct integers
+    # (the search below counts about ten bucketings of up to millions of events).
     slots = plotted.select(
-        slot=pl.concat_str("lane", "family", separator="\x00").cast(pl.Categorical).to_physical().cast(pl.Int64),
+        slot=pl.struct("lane", "family").rank("dense").cast(pl.Int64),
         offset=pl.col("ts").dt.epoch("ms") - window.start_ms,
-    ).unique()
+    )
 
     def markers_with(n_buckets: int) -> int:
         bucket = (pl.col("offset") * n_buckets // window.span_ms).clip(0, n_buckets - 1)

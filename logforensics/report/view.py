@@ -94,15 +94,24 @@ def _timeline(
     cited = pl.DataFrame(
         [(e.source, e.line) for f in analysis.findings for e in f.evidence], schema=lines, orient="row"
     )
-    chosen = (
-        classified.join(
-            marked.unique().with_columns(marked=True), on=["source", "line"], how="left", maintain_order="left"
-        )
+    # The rows shown: marked, then cited, then the most serious; ranked on these few columns (millions of events in a
+    # jobmanager.log), and only the rows kept are gathered whole.
+    ranking = (
+        classified.select("source", "line", "family_rank", "ts")
+        .with_row_index("_row")
+        .join(marked.unique().with_columns(marked=True), on=["source", "line"], how="left", maintain_order="left")
         .join(cited.unique().with_columns(cited=True), on=["source", "line"], how="left", maintain_order="left")
         .with_columns(pl.col("marked", "cited").fill_null(False))
-        .sort(["marked", "cited", "family_rank", "ts"], descending=[True, True, False, False], nulls_last=True)
+        .sort(
+            ["marked", "cited", "family_rank", "ts", "_row"],
+            descending=[True, True, False, False, False],
+            nulls_last=True,
+        )
         .head(EVENTS_TABLE_CAP)
-        .sort(["ts", "source", "line"], nulls_last=True)
+    )
+    chosen = (
+        classified[ranking["_row"]]
+        .sort(["ts", "source", "line"], nulls_last=True, maintain_order=True)
         .with_columns(keys=_key_list(), text=pl.col("text").fill_null("").str.slice(0, EVENT_TEXT_CAP + 1))
     )
     rows = []
