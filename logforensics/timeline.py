@@ -107,7 +107,9 @@ def classify_records(records: pl.DataFrame, signals: Iterable[Signal]) -> pl.Dat
         literal: frame["_row"] for (literal,), frame in pairs.partition_by("literal", as_dict=True).items()
     }
     # What the per-signal steps read: each signal gathers its rows from these columns only.
-    candidates = candidates.select("ts", "source", "source_kind", "line", "level", "message", "text")
+    # Labels become categorical here, once, as the events frame has them (a signal then gathers 4 bytes a row).
+    labels = [pl.col(name).cast(EVENTS_SCHEMA[name]) for name in ("source", "source_kind", "level")]
+    candidates = candidates.select("ts", *labels, "line", "message", "text")
     frames: list[pl.DataFrame] = []
     for signal in line_signals:
         held = [rows_by_literal[literal] for literal in signal.literals if literal in rows_by_literal]
@@ -136,14 +138,20 @@ def classify_records(records: pl.DataFrame, signals: Iterable[Signal]) -> pl.Dat
         frames.append(
             extracted.select(
                 pl.col("ts"),
-                pl.when(pl.col("ts").is_null()).then(pl.lit("missing")).otherwise(pl.lit("exact")).alias("ts_quality"),
+                pl.when(pl.col("ts").is_null())
+                .then(_label("missing", "ts_quality"))
+                .otherwise(_label("exact", "ts_quality"))
+                .alias("ts_quality"),
                 pl.col("source"),
                 pl.col("source_kind"),
                 pl.col("line"),
-                pl.lit(signal.id).alias("kind"),
-                pl.lit(str(signal.family)).alias("family"),
+                _label(signal.id, "kind"),
+                _label(str(signal.family), "family"),
                 pl.col("level"),
-                *[(pl.col(key) if key in groups else pl.lit(None, dtype=pl.String)).alias(key) for key in KEY_COLUMNS],
+                *[
+                    (pl.col(key).cast(EVENTS_SCHEMA[key]) if key in groups else _label(None, key)).alias(key)
+                    for key in KEY_COLUMNS
+                ],
                 (
                     pl.col(signal.value_group).cast(pl.Float64, strict=False)
                     if signal.value_group
@@ -155,6 +163,11 @@ def classify_records(records: pl.DataFrame, signals: Iterable[Signal]) -> pl.Dat
     if not frames:
         return _empty_events()
     return pl.concat(frames, how="vertical_relaxed").cast(EVENTS_SCHEMA)  # type: ignore[arg-type]
+
+
+def _label(value: str | None, column: str) -> pl.Expr:
+    """A constant of an events column, in its type (categorical labels are not cast row by row afterwards)."""
+    return pl.lit(value, dtype=EVENTS_SCHEMA[column]).alias(column)
 
 
 def _capped(text: pl.Expr) -> pl.Expr:
