@@ -92,13 +92,10 @@ def digest(records: pl.DataFrame, kind: SourceKind, catalogue: Catalogue) -> Dig
         exceptions=group_exceptions(records.drop("source_kind")),
         banner=records.drop("source_kind")
         .filter(
-            (
-                pl.col("logger").fill_null("")
-                + " "
-                + pl.col("message").fill_null("")
-                + " "
-                + pl.col("detail").fill_null("")
-            ).str.contains_any(list(BANNER_LITERALS))
+            pl.any_horizontal(
+                pl.col(name).str.contains_any(list(BANNER_LITERALS)).fill_null(False)
+                for name in ("logger", "message", "detail")
+            )
         )
         .head(_BANNER_CAP)
         .pipe(compact),
