@@ -26,6 +26,7 @@ from logforensics.match.findings import build_findings
 from logforensics.model import GC_EVENTS_SCHEMA, Analysis, SourceKind
 from logforensics.parsers.exceptions import merge_groups
 from logforensics.parsers.flink import BANNER_LITERALS, banner_facts, localize
+from logforensics.parsers.gc import GcParse
 from logforensics.parsers.lines import read_lines
 from logforensics.parsers.metrics import KEEP_LITERALS as METRICS_LITERALS
 from logforensics.parsers.trace import parse_trace
@@ -120,6 +121,15 @@ def _choose_tz(tz: str | None, gc_offsets: list[dt.timedelta]) -> tuple[str | dt
     return "UTC", "UTC (no zone in the logs; use --tz to change)"
 
 
+def _span(first: dt.datetime | None, last: dt.datetime | None) -> tuple[dt.datetime, dt.datetime] | None:
+    return (first, last) if first is not None and last is not None else None
+
+
+def _gc_span(gc: GcParse) -> tuple[dt.datetime, dt.datetime] | None:
+    """The first and last GC event time, when the log has wall-clock stamps (uptime-only runs are placed later)."""
+    return _span(*gc.events.select(pl.col("ts").min().alias("first"), pl.col("ts").max().alias("last")).row(0))
+
+
 def validate_tz(tz: str) -> None:
     try:
         pl.select(pl.lit(dt.datetime(2020, 1, 1)).dt.replace_time_zone(tz))
@@ -191,9 +201,11 @@ def analyze(
     for p in logs + traces:  # the timeline holds them from here on: no second copy
         if p.scan is not None:
             p.scan.events = p.scan.events.clear()
-    sources = [ParsedSource(s.path, s.kind, gaps=s.gaps) for s in sources]
+    spans = {p.found.label: _span(p.scan.first_ts, p.scan.last_ts) for p in logs + traces if p.scan is not None}
+    sources = [ParsedSource(s.path, s.kind, gaps=s.gaps, span=spans.get(s.path)) for s in sources]
     gc_parsed = [p for p in parsed if p.gc is not None]
-    owners = source_tm_ids(sources + [ParsedSource(p.found.label, p.kind) for p in gc_parsed], flink_events[0])
+    gc_spans = [ParsedSource(p.found.label, p.kind, span=_gc_span(p.gc)) for p in gc_parsed if p.gc is not None]
+    owners = source_tm_ids(sources + gc_spans, flink_events[0])
 
     # Rotated GC sets in content order; uptime-only parts placed with the start of each of their JVM runs (from
     # their own stamps, the startup banners of the TaskManager they belong to, or JDK 8's rotation headers).

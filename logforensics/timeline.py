@@ -12,6 +12,7 @@ GC log takes the id of the TaskManager log beside it, and events of those files 
 
 from __future__ import annotations
 
+import datetime as dt
 import posixpath
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -39,6 +40,8 @@ class ParsedSource:
     """GC_EVENTS_SCHEMA for GC logs."""
     gaps: pl.DataFrame | None = None
     """Silences in the log (scan.GAPS_SCHEMA): ts before, ts after, line after, seconds."""
+    span: tuple[dt.datetime, dt.datetime] | None = None
+    """The times (UTC) of its first and last timed record or GC event, when it has any."""
 
 
 def _source_kind_of(signal: Signal) -> list[str]:
@@ -355,6 +358,8 @@ def source_tm_ids(sources: list[ParsedSource], events: pl.DataFrame) -> dict[str
         same_dir = [s for s in tm_logs if posixpath.dirname(s.path) == folder]
         candidates = same_stem or same_dir
         ids = {owner[s.path] for s in candidates}
+        if len(ids) > 1:
+            ids = _overlapping(source, candidates, owner) or ids
         if len(ids) == 1:
             owner[source.path] = ids.pop()
         else:
@@ -362,6 +367,23 @@ def source_tm_ids(sources: list[ParsedSource], events: pl.DataFrame) -> dict[str
             if match:
                 owner[source.path] = match.group(1)
     return owner
+
+
+def _overlapping(source: ParsedSource, tm_logs: list[ParsedSource], owner: dict[str, str]) -> set[str]:
+    """The TaskManager whose logs share the most time with ``source`` (a GC log beside the logs of several
+    TaskManager runs: each JVM start is a new ResourceID, and the GC log is written by one of them); empty when
+    ``source`` has no time, or no TaskManager or several share it most."""
+    if source.span is None:
+        return set()
+    shared: dict[str, float] = {}
+    for log in tm_logs:
+        if log.span is not None:
+            start, end = max(source.span[0], log.span[0]), min(source.span[1], log.span[1])
+            seconds = max((end - start).total_seconds(), 0.0) if end >= start else -1.0
+            shared[owner[log.path]] = max(shared.get(owner[log.path], -1.0), seconds)
+    best = max(shared.values(), default=-1.0)
+    winners = {tm_id for tm_id, seconds in shared.items() if seconds == best}
+    return winners if best >= 0 and len(winners) == 1 else set()
 
 
 def _stem(path: str) -> str:
