@@ -24,6 +24,7 @@ from logforensics.ingest.sniff import sniff
 from logforensics.inputs import Parsed, date_from_context
 from logforensics.match.findings import build_findings
 from logforensics.model import GC_EVENTS_SCHEMA, Analysis, SourceKind
+from logforensics.owners import source_tm_ids
 from logforensics.parsers.exceptions import merge_groups
 from logforensics.parsers.flink import BANNER_LITERALS, banner_facts, localize
 from logforensics.parsers.gc import GcParse
@@ -32,7 +33,7 @@ from logforensics.parsers.metrics import KEEP_LITERALS as METRICS_LITERALS
 from logforensics.parsers.trace import parse_trace
 from logforensics.resources import patterns_dir
 from logforensics.scan import keep_pattern, scan_records, scan_source
-from logforensics.timeline import ParsedSource, assemble, classify_flink, source_tm_ids
+from logforensics.timeline import ParsedSource, assemble, classify_flink
 
 Progress = Callable[[str, int, int], None]
 """Called as ``progress(what, done, total)``."""

@@ -10,7 +10,8 @@ import polars as pl
 
 from logforensics.api import analyze
 from logforensics.model import EVENTS_SCHEMA, SourceKind
-from logforensics.timeline import ParsedSource, normalize_keys, source_tm_ids
+from logforensics.owners import source_tm_ids
+from logforensics.timeline import ParsedSource, normalize_keys
 from tests.test_gc_starts import RUNNER, _banner
 
 

@@ -1,0 +1,74 @@
+"""Which TaskManager each file belongs to: a TaskManager log by its ``Starting TaskManager with ResourceID`` line (or
+a container id in its path); a GC log or ``.out`` file by the TaskManager logs beside it (same name stem, else same
+folder), and among the logs of several TaskManager runs by the one that shares its time. Events of those files that
+name no TaskManager inherit the id (see ``timeline.assemble``)."""
+
+from __future__ import annotations
+
+import posixpath
+
+import polars as pl
+import regex
+
+from logforensics.model import SourceKind
+from logforensics.timeline import ParsedSource
+
+_CONTAINER_IN_PATH = regex.compile(r"(container_(?:e\d+_)?\d+_\d+_\d+_\d+)")
+_TM_NAME_STEM = regex.compile(r"^(.*?)(?:\.gc)?\.(?:log|out|err|txt)(?:\.\d+)?(?:\.gz)?$")
+
+
+def source_tm_ids(sources: list[ParsedSource], events: pl.DataFrame) -> dict[str, str]:
+    """The TaskManager each TaskManager log and GC log belongs to, where it can be told."""
+    started = (
+        events.filter(pl.col("kind") == "tm_started", pl.col("tm_id").is_not_null())
+        .group_by("source")
+        .agg(pl.col("tm_id").first())
+    )
+    owner: dict[str, str] = dict(zip(started["source"].to_list(), started["tm_id"].to_list(), strict=True))
+    for source in sources:
+        if source.kind is SourceKind.FLINK_TASKMANAGER and source.path not in owner:
+            match = _CONTAINER_IN_PATH.search(source.path)
+            if match:
+                owner[source.path] = match.group(1)
+    tm_logs = [s for s in sources if s.kind is SourceKind.FLINK_TASKMANAGER and s.path in owner]
+    for source in sources:
+        if source.kind not in (SourceKind.GC_LOG, SourceKind.STDOUT) or source.path in owner:
+            continue
+        folder = posixpath.dirname(source.path)
+        stem = _stem(source.path)
+        same_stem = [s for s in tm_logs if _stem(s.path) == stem and posixpath.dirname(s.path) == folder]
+        same_dir = [s for s in tm_logs if posixpath.dirname(s.path) == folder]
+        candidates = same_stem or same_dir
+        ids = {owner[s.path] for s in candidates}
+        if len(ids) > 1:
+            ids = _overlapping(source, candidates, owner) or ids
+        if len(ids) == 1:
+            owner[source.path] = ids.pop()
+        else:
+            match = _CONTAINER_IN_PATH.search(source.path)
+            if match:
+                owner[source.path] = match.group(1)
+    return owner
+
+
+def _overlapping(source: ParsedSource, tm_logs: list[ParsedSource], owner: dict[str, str]) -> set[str]:
+    """The TaskManager whose logs share the most time with ``source`` (a GC log beside the logs of several
+    TaskManager runs: each JVM start is a new ResourceID, and the GC log is written by one of them); empty when
+    ``source`` has no time, or no TaskManager or several share it most."""
+    if source.span is None:
+        return set()
+    shared: dict[str, float] = {}
+    for log in tm_logs:
+        if log.span is not None:
+            start, end = max(source.span[0], log.span[0]), min(source.span[1], log.span[1])
+            seconds = max((end - start).total_seconds(), 0.0) if end >= start else -1.0
+            shared[owner[log.path]] = max(shared.get(owner[log.path], -1.0), seconds)
+    best = max(shared.values(), default=-1.0)
+    winners = {tm_id for tm_id, seconds in shared.items() if seconds == best}
+    return winners if best >= 0 and len(winners) == 1 else set()
+
+
+def _stem(path: str) -> str:
+    name = posixpath.basename(path)
+    match = _TM_NAME_STEM.match(name)
+    return match.group(1) if match else name
