@@ -41,7 +41,7 @@ def source_tm_ids(sources: list[ParsedSource], events: pl.DataFrame) -> dict[str
         candidates = same_stem or same_dir
         ids = {owner[s.path] for s in candidates}
         if len(ids) > 1:
-            ids = _overlapping(source, candidates, owner) or ids
+            ids = _overlapping(source, candidates, owner) or ids  # none: still ambiguous
         if len(ids) == 1:
             owner[source.path] = ids.pop()
         else:
@@ -52,20 +52,15 @@ def source_tm_ids(sources: list[ParsedSource], events: pl.DataFrame) -> dict[str
 
 
 def _overlapping(source: ParsedSource, tm_logs: list[ParsedSource], owner: dict[str, str]) -> set[str]:
-    """The TaskManager whose logs share the most time with ``source`` (a GC log beside the logs of several
-    TaskManager runs: each JVM start is a new ResourceID, and the GC log is written by one of them); empty when
-    ``source`` has no time, or no TaskManager or several share it most."""
+    """The TaskManager whose logs' time ``source`` shares (a GC log beside the logs of several TaskManager runs: each
+    JVM start logs a new ResourceID, and a GC log is rewritten at each start). Empty when ``source`` has no time, and
+    several when it shares time with several (it may hold several runs: then it has no single owner)."""
     if source.span is None:
         return set()
-    shared: dict[str, float] = {}
-    for log in tm_logs:
-        if log.span is not None:
-            start, end = max(source.span[0], log.span[0]), min(source.span[1], log.span[1])
-            seconds = max((end - start).total_seconds(), 0.0) if end >= start else -1.0
-            shared[owner[log.path]] = max(shared.get(owner[log.path], -1.0), seconds)
-    best = max(shared.values(), default=-1.0)
-    winners = {tm_id for tm_id, seconds in shared.items() if seconds == best}
-    return winners if best >= 0 and len(winners) == 1 else set()
+    first, last = source.span
+    return {
+        owner[log.path] for log in tm_logs if log.span is not None and max(first, log.span[0]) <= min(last, log.span[1])
+    }
 
 
 def _stem(path: str) -> str:

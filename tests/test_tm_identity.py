@@ -77,12 +77,12 @@ def test_a_gc_log_beside_two_taskmanager_runs_belongs_to_the_one_it_shares_time_
     assert source_tm_ids([first, second, gc_log], started)[gc_log.path] == "10.0.0.5:40002-bbbbbb"
 
 
-def test_without_a_time_or_with_no_single_best_the_gc_log_stays_without_a_taskmanager() -> None:
+def test_a_gc_log_without_a_time_or_sharing_it_with_both_runs_or_neither_stays_without_a_taskmanager() -> None:
     first = ParsedSource("tm/taskmanager.log.1", SourceKind.FLINK_TASKMANAGER, span=(_at(8), _at(10)))
     second = ParsedSource("tm/taskmanager.log", SourceKind.FLINK_TASKMANAGER, span=(_at(10), _at(12)))
     started = _started((first.path, "tm-a"), (second.path, "tm-b"))
     uptime_only = ParsedSource("tm/gc.log", SourceKind.GC_LOG)
-    both = ParsedSource("tm/gc-both.log", SourceKind.GC_LOG, span=(_at(9), _at(11)))  # an hour with each
+    both = ParsedSource("tm/gc-both.log", SourceKind.GC_LOG, span=(_at(9), _at(11)))  # may hold both runs
     neither = ParsedSource("tm/gc-later.log", SourceKind.GC_LOG, span=(_at(13), _at(14)))
     owners = source_tm_ids([first, second, uptime_only, both, neither], started)
     assert uptime_only.path not in owners and both.path not in owners and neither.path not in owners
