@@ -16,7 +16,15 @@ from logforensics import assembly
 from logforensics.catalogue.loader import load_catalogue
 from logforensics.catalogue.model import Catalogue
 from logforensics.errors import InputError
-from logforensics.gcinputs import gc_set_sources, in_set_order, place_gc_sets, read_gc, tm_starts, with_tm
+from logforensics.gcinputs import (
+    gc_set_sources,
+    in_set_order,
+    place_gc_sets,
+    read_gc,
+    starts_for,
+    tm_starts,
+    with_tm,
+)
 from logforensics.ingest import override
 from logforensics.ingest.discover import DEFAULT_MAX_BYTES, Found, Limits, common_root, discover
 from logforensics.ingest.override import Override
@@ -24,7 +32,7 @@ from logforensics.ingest.sniff import sniff
 from logforensics.inputs import Parsed, date_from_context
 from logforensics.match.findings import build_findings
 from logforensics.model import GC_EVENTS_SCHEMA, Analysis, SourceKind
-from logforensics.owners import source_tm_ids
+from logforensics.owners import source_tm_ids, taskmanagers_beside
 from logforensics.parsers.exceptions import merge_groups
 from logforensics.parsers.flink import BANNER_LITERALS, banner_facts, localize
 from logforensics.parsers.gc import GcParse
@@ -126,6 +134,10 @@ def _span(first: dt.datetime | None, last: dt.datetime | None) -> tuple[dt.datet
     return (first, last) if first is not None and last is not None else None
 
 
+def _gc_sources(gc_parsed: list[Parsed]) -> list[ParsedSource]:
+    return [ParsedSource(p.found.label, p.kind, span=_gc_span(p.gc)) for p in gc_parsed if p.gc is not None]
+
+
 def _gc_span(gc: GcParse) -> tuple[dt.datetime, dt.datetime] | None:
     """The first and last GC event time, when the log has wall-clock stamps (uptime-only runs are placed later)."""
     return _span(*gc.events.select(pl.col("ts").min().alias("first"), pl.col("ts").max().alias("last")).row(0))
@@ -205,15 +217,19 @@ def analyze(
     spans = {p.found.label: _span(p.scan.first_ts, p.scan.last_ts) for p in logs + traces if p.scan is not None}
     sources = [ParsedSource(s.path, s.kind, gaps=s.gaps, span=spans.get(s.path)) for s in sources]
     gc_parsed = [p for p in parsed if p.gc is not None]
-    gc_spans = [ParsedSource(p.found.label, p.kind, span=_gc_span(p.gc)) for p in gc_parsed if p.gc is not None]
-    owners = source_tm_ids(sources + gc_spans, flink_events[0])
+    owners = source_tm_ids(sources + _gc_sources(gc_parsed), flink_events[0])
 
     # Rotated GC sets in content order; uptime-only parts placed with the start of each of their JVM runs (from
-    # their own stamps, the startup banners of the TaskManager they belong to, or JDK 8's rotation headers).
+    # their own stamps, the startup banners of the TaskManager they belong to or, without one, of the TaskManager
+    # runs beside them, or JDK 8's rotation headers).
     starts = tm_starts(logs, owners, flink_events[0])
-    gc_parsed, gc_sets = place_gc_sets(
-        gc_parsed, zone, {p.found.label: starts.get(owners.get(p.found.label, ""), ()) for p in gc_parsed}
-    )
+    gc_starts = {
+        p.found.label: starts_for(p.found.label, owners, starts, taskmanagers_beside(p.found.label, sources, owners))
+        for p in gc_parsed
+    }
+    gc_parsed, gc_sets = place_gc_sets(gc_parsed, zone, gc_starts)
+    # Placed runs have a time now: a GC log beside the logs of several TaskManager runs is owned by the one it falls in.
+    owners = source_tm_ids(sources + _gc_sources(gc_parsed), flink_events[0])
     parsed = in_set_order(parsed, gc_parsed)
     gc_sources = gc_set_sources(gc_sets)
     events = assemble(flink_events, gc_sources, owners, catalogue)

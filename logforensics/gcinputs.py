@@ -127,3 +127,13 @@ def tm_starts(logs: list[Parsed], owners: dict[str, str], events: pl.DataFrame) 
         if tm_id not in starts or first < starts[tm_id][0].ts:
             starts[tm_id] = [JvmStart(first, label)]
     return {tm_id: tuple(known) for tm_id, known in starts.items()}
+
+
+def starts_for(
+    label: str, owners: dict[str, str], starts: dict[str, tuple[JvmStart, ...]], beside: set[str]
+) -> tuple[JvmStart, ...]:
+    """The JVM starts that can place the uptime-only runs of the GC log ``label``: its TaskManager's; for a GC log
+    without one, those of every TaskManager run beside it (``beside``: their ids), oldest first."""
+    if label in owners:
+        return starts.get(owners[label], ())
+    return tuple(sorted((start for tm_id in beside for start in starts.get(tm_id, ())), key=lambda start: start.ts))

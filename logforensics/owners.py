@@ -34,11 +34,7 @@ def source_tm_ids(sources: list[ParsedSource], events: pl.DataFrame) -> dict[str
     for source in sources:
         if source.kind not in (SourceKind.GC_LOG, SourceKind.STDOUT) or source.path in owner:
             continue
-        folder = posixpath.dirname(source.path)
-        stem = _stem(source.path)
-        same_stem = [s for s in tm_logs if _stem(s.path) == stem and posixpath.dirname(s.path) == folder]
-        same_dir = [s for s in tm_logs if posixpath.dirname(s.path) == folder]
-        candidates = same_stem or same_dir
+        candidates = beside(source.path, tm_logs)
         ids = {owner[s.path] for s in candidates}
         if len(ids) > 1:
             ids = _overlapping(source, candidates, owner) or ids  # none: still ambiguous
@@ -49,6 +45,21 @@ def source_tm_ids(sources: list[ParsedSource], events: pl.DataFrame) -> dict[str
             if match:
                 owner[source.path] = match.group(1)
     return owner
+
+
+def beside(path: str, tm_logs: list[ParsedSource]) -> list[ParsedSource]:
+    """The TaskManager logs that a GC log or ``.out`` file at ``path`` goes with: those of its name stem in its folder
+    (``taskmanager.gc.log`` with ``taskmanager.log``), else every one in its folder."""
+    folder = posixpath.dirname(path)
+    stem = _stem(path)
+    same_stem = [s for s in tm_logs if _stem(s.path) == stem and posixpath.dirname(s.path) == folder]
+    return same_stem or [s for s in tm_logs if posixpath.dirname(s.path) == folder]
+
+
+def taskmanagers_beside(path: str, sources: list[ParsedSource], owners: dict[str, str]) -> set[str]:
+    """The ids of the TaskManager logs beside ``path`` (several when a TaskManager restarted: a ResourceID per run)."""
+    tm_logs = [s for s in sources if s.kind is SourceKind.FLINK_TASKMANAGER and s.path in owners]
+    return {owners[s.path] for s in beside(path, tm_logs)}
 
 
 def _overlapping(source: ParsedSource, tm_logs: list[ParsedSource], owner: dict[str, str]) -> set[str]:

@@ -202,3 +202,45 @@ def test_parse_gc_places_the_runs_it_is_given_starts_for(
     assert not any("ts is null" in w for w in parse.warnings)  # the caller explains
     hinted = parse_gc(read_lines(text.encode(), "x").frame, "x", "gc_unified", jvm_start_hint=T0)
     assert any(f"lines {lines + 1}-{2 * lines} (JVM run 2 of 2)" in w for w in hinted.warnings)
+
+
+def test_rotated_taskmanager_logs_of_two_runs_place_the_gc_log_and_own_it(tmp_path: Path, gc_corpus: Path) -> None:
+    """Each JVM start logs a new ResourceID: the rotated log and the current one name two TaskManagers. The banners of
+    both still place the uptime-only GC log's run, and the run then falls in the current TaskManager's time."""
+    text = (gc_corpus / "jifa/11G1Parser.log").read_text()
+    later = T0 + dt.timedelta(hours=2)
+    folder = tmp_path / "tm"
+    folder.mkdir()
+    (folder / "taskmanager.gc.log").write_text(text)
+    (folder / "taskmanager.log.1").write_text(_banner(T0, "10.0.3.17:35211-aaaaaa") + _info(T0 + dt.timedelta(hours=1)))
+    (folder / "taskmanager.log").write_text(
+        _banner(later, "10.0.3.17:35999-bbbbbb") + _info(later + dt.timedelta(hours=1))
+    )
+    analysis = analyze([tmp_path], now=NOW)
+    pauses = _pauses(analysis)
+    assert pauses.get_column("ts").null_count() == 0 and pauses.get_column("ts").min() > later
+    (gc,) = analysis.gc
+    assert gc.tm_id == "10.0.3.17:35999-bbbbbb"
+
+
+def test_a_gc_log_holding_both_runs_is_placed_but_has_no_single_taskmanager(tmp_path: Path, gc_corpus: Path) -> None:
+    text, lines = _twice(gc_corpus, "jifa/11G1Parser.log")
+    later = T0 + dt.timedelta(hours=2)
+    folder = tmp_path / "tm"
+    folder.mkdir()
+    (folder / "taskmanager.gc.log").write_text(text)
+    (folder / "taskmanager.log.1").write_text(_banner(T0, "10.0.3.17:35211-aaaaaa") + _info(T0 + dt.timedelta(hours=1)))
+    (folder / "taskmanager.log").write_text(
+        _banner(later, "10.0.3.17:35999-bbbbbb") + _info(later + dt.timedelta(hours=1))
+    )
+    analysis = analyze([tmp_path], now=NOW)
+    pauses = _pauses(analysis)
+    assert pauses.get_column("ts").null_count() == 0
+    assert pauses.filter(pl.col("line") > lines).get_column("ts").min() > later
+    (gc,) = analysis.gc
+    assert gc.tm_id is None
+
+
+def _info(at: dt.datetime) -> str:
+    stamp = at.strftime("%Y-%m-%d %H:%M:%S,") + f"{at.microsecond // 1000:03d}"
+    return f"{stamp} INFO  {RUNNER} Heartbeat from the JobManager\n"
