@@ -26,7 +26,7 @@ RUNNER = "org.apache.flink.runtime.taskexecutor.TaskManagerRunner      [] -"
 
 def _banner(at: dt.datetime, resource: str = "10.0.3.17:35211-8c1f0e") -> str:
     """The lines a TaskManager writes when its JVM starts (EnvironmentInformation's banner, then its identity)."""
-    stamp = at.strftime("%Y-%m-%d %H:%M:%S,") + f"{at.microsecond // 1000:03d}"
+    stamp = _stamp(at)
     return (
         f"{stamp} INFO  {RUNNER} --------------------------------------------------------------------------------\n"
         f"{stamp} INFO  {RUNNER}  Starting TaskManager (Version: 1.15.4, Scala: 2.12, Rev:3ff4cc5, "
@@ -207,15 +207,7 @@ def test_parse_gc_places_the_runs_it_is_given_starts_for(
 def test_rotated_taskmanager_logs_of_two_runs_place_the_gc_log_and_own_it(tmp_path: Path, gc_corpus: Path) -> None:
     """Each JVM start logs a new ResourceID: the rotated log and the current one name two TaskManagers. The banners of
     both still place the uptime-only GC log's run, and the run then falls in the current TaskManager's time."""
-    text = (gc_corpus / "jifa/11G1Parser.log").read_text()
-    later = T0 + dt.timedelta(hours=2)
-    folder = tmp_path / "tm"
-    folder.mkdir()
-    (folder / "taskmanager.gc.log").write_text(text)
-    (folder / "taskmanager.log.1").write_text(_banner(T0, "10.0.3.17:35211-aaaaaa") + _info(T0 + dt.timedelta(hours=1)))
-    (folder / "taskmanager.log").write_text(
-        _banner(later, "10.0.3.17:35999-bbbbbb") + _info(later + dt.timedelta(hours=1))
-    )
+    later = _restarted_taskmanager(tmp_path, (gc_corpus / "jifa/11G1Parser.log").read_text())
     analysis = analyze([tmp_path], now=NOW)
     pauses = _pauses(analysis)
     assert pauses.get_column("ts").null_count() == 0 and pauses.get_column("ts").min() > later
@@ -225,14 +217,7 @@ def test_rotated_taskmanager_logs_of_two_runs_place_the_gc_log_and_own_it(tmp_pa
 
 def test_a_gc_log_holding_both_runs_is_placed_but_has_no_single_taskmanager(tmp_path: Path, gc_corpus: Path) -> None:
     text, lines = _twice(gc_corpus, "jifa/11G1Parser.log")
-    later = T0 + dt.timedelta(hours=2)
-    folder = tmp_path / "tm"
-    folder.mkdir()
-    (folder / "taskmanager.gc.log").write_text(text)
-    (folder / "taskmanager.log.1").write_text(_banner(T0, "10.0.3.17:35211-aaaaaa") + _info(T0 + dt.timedelta(hours=1)))
-    (folder / "taskmanager.log").write_text(
-        _banner(later, "10.0.3.17:35999-bbbbbb") + _info(later + dt.timedelta(hours=1))
-    )
+    later = _restarted_taskmanager(tmp_path, text)
     analysis = analyze([tmp_path], now=NOW)
     pauses = _pauses(analysis)
     assert pauses.get_column("ts").null_count() == 0
@@ -241,6 +226,25 @@ def test_a_gc_log_holding_both_runs_is_placed_but_has_no_single_taskmanager(tmp_
     assert gc.tm_id is None
 
 
-def _info(at: dt.datetime) -> str:
-    stamp = at.strftime("%Y-%m-%d %H:%M:%S,") + f"{at.microsecond // 1000:03d}"
-    return f"{stamp} INFO  {RUNNER} Heartbeat from the JobManager\n"
+def _restarted_taskmanager(tmp_path: Path, gc_text: str) -> dt.datetime:
+    """A TaskManager folder: the GC log, the rotated log of a first run (T0, an hour long) and the current log of a
+    second run two hours later, each with its own ResourceID; returns the second start."""
+    later = T0 + dt.timedelta(hours=2)
+    folder = tmp_path / "tm"
+    folder.mkdir()
+    (folder / "taskmanager.gc.log").write_text(gc_text)
+    for name, start, resource in (
+        ("taskmanager.log.1", T0, "10.0.3.17:35211-aaaaaa"),
+        ("taskmanager.log", later, "10.0.3.17:35999-bbbbbb"),
+    ):
+        (folder / name).write_text(_banner(start, resource) + info_line(start + dt.timedelta(hours=1)))
+    return later
+
+
+def info_line(at: dt.datetime, message: str = "Heartbeat from the JobManager") -> str:
+    """A TaskManagerRunner INFO line at ``at``."""
+    return f"{_stamp(at)} INFO  {RUNNER} {message}\n"
+
+
+def _stamp(at: dt.datetime) -> str:
+    return at.strftime("%Y-%m-%d %H:%M:%S,") + f"{at.microsecond // 1000:03d}"

@@ -12,7 +12,7 @@ from logforensics.api import analyze
 from logforensics.model import EVENTS_SCHEMA, SourceKind
 from logforensics.owners import source_tm_ids
 from logforensics.timeline import ParsedSource, normalize_keys
-from tests.test_gc_starts import RUNNER, _banner
+from tests.test_gc_starts import _banner, info_line
 
 
 def events(*keys: dict[str, str | None]) -> pl.DataFrame:
@@ -92,10 +92,10 @@ def test_analyze_gives_the_gc_log_of_a_restarted_taskmanager_its_current_run(tmp
     folder = tmp_path / "tm"
     folder.mkdir()
     (folder / "taskmanager.log.1").write_text(
-        _banner(_at(8), "10.0.0.5:40001-aaaaaa") + _line(_at(9, 59), "Stopping TaskExecutor")
+        _banner(_at(8), "10.0.0.5:40001-aaaaaa") + info_line(_at(9, 59), "Stopping TaskExecutor")
     )
     (folder / "taskmanager.log").write_text(
-        _banner(_at(10, 5), "10.0.0.5:40002-bbbbbb") + _line(_at(11, 59), "Still running")
+        _banner(_at(10, 5), "10.0.0.5:40002-bbbbbb") + info_line(_at(11, 59), "Still running")
     )
     pauses = [
         f"[2024-03-11T{hour:02d}:{minute:02d}:00.000+0000][{index}.000s][info][gc] GC({index}) Pause Young (Normal) "
@@ -108,8 +108,3 @@ def test_analyze_gives_the_gc_log_of_a_restarted_taskmanager_its_current_run(tmp
     assert gc.tm_id == "10.0.0.5:40002-bbbbbb"
     gc_events = analysis.events.filter(pl.col("source") == "tm/gc.log")
     assert set(gc_events["tm_id"].cast(pl.String).drop_nulls().to_list()) <= {"10.0.0.5:40002-bbbbbb"}
-
-
-def _line(at: dt.datetime, message: str) -> str:
-    stamp = at.strftime("%Y-%m-%d %H:%M:%S,") + f"{at.microsecond // 1000:03d}"
-    return f"{stamp} INFO  {RUNNER} {message}\n"
