@@ -32,7 +32,7 @@ from logforensics.ingest.sniff import sniff
 from logforensics.inputs import Parsed, date_from_context
 from logforensics.match.findings import build_findings
 from logforensics.model import GC_EVENTS_SCHEMA, Analysis, SourceKind
-from logforensics.owners import source_tm_ids, taskmanagers_beside
+from logforensics.owners import run_starts, source_tm_ids, taskmanagers_beside
 from logforensics.parsers.exceptions import merge_groups
 from logforensics.parsers.flink import BANNER_LITERALS, banner_facts, localize
 from logforensics.parsers.gc import GcParse
@@ -232,7 +232,8 @@ def analyze(
     owners = source_tm_ids(sources + _gc_sources(gc_parsed), flink_events[0])
     parsed = in_set_order(parsed, gc_parsed)
     gc_sources = gc_set_sources(gc_sets)
-    events = assemble(flink_events, gc_sources, owners, catalogue)
+    runs = run_starts(sources, owners, [p.found.label for p in gc_parsed])
+    events = assemble(flink_events, gc_sources, owners, catalogue, runs)
     if progress:
         progress("matching", 0, 1)
     findings = assembly.with_context(

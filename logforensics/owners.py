@@ -1,10 +1,12 @@
 """Which TaskManager each file belongs to: a TaskManager log by its ``Starting TaskManager with ResourceID`` line (or
 a container id in its path); a GC log or ``.out`` file by the TaskManager logs beside it (same name stem, else same
 folder), and among the logs of several TaskManager runs by the one that shares its time. Events of those files that
-name no TaskManager inherit the id (see ``timeline.assemble``)."""
+name no TaskManager inherit the id (see ``timeline.assemble``); the events of a GC log that holds several runs take
+the run that started last before them (:func:`run_starts`)."""
 
 from __future__ import annotations
 
+import datetime as dt
 import posixpath
 
 import polars as pl
@@ -78,3 +80,20 @@ def _stem(path: str) -> str:
     name = posixpath.basename(path)
     match = _TM_NAME_STEM.match(name)
     return match.group(1) if match else name
+
+
+def run_starts(
+    sources: list[ParsedSource], owners: dict[str, str], paths: list[str]
+) -> dict[str, list[tuple[dt.datetime, str]]]:
+    """For each of ``paths`` (GC logs or ``.out`` files) that no single TaskManager owns but that lies beside the logs
+    of several TaskManager runs: each run's (first time, id), oldest first. A GC event then belongs to the run that
+    started last before it, even when the JVM was frozen past its log's last line."""
+    tm_logs = [s for s in sources if s.kind is SourceKind.FLINK_TASKMANAGER and s.path in owners and s.span]
+    runs: dict[str, list[tuple[dt.datetime, str]]] = {}
+    for path in paths:
+        if path in owners:
+            continue
+        starts = sorted((log.span[0], owners[log.path]) for log in beside(path, tm_logs) if log.span is not None)
+        if len({tm_id for _, tm_id in starts}) > 1:
+            runs[path] = starts
+    return runs

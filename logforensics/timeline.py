@@ -339,9 +339,14 @@ def classify_flink(sources: list[ParsedSource], catalogue: Catalogue) -> pl.Data
 
 
 def assemble(
-    flink_events: list[pl.DataFrame], gc_sources: list[ParsedSource], owners: dict[str, str], catalogue: Catalogue
+    flink_events: list[pl.DataFrame],
+    gc_sources: list[ParsedSource],
+    owners: dict[str, str],
+    catalogue: Catalogue,
+    runs: dict[str, list[tuple[dt.datetime, str]]] | None = None,
 ) -> pl.DataFrame:
-    """The timeline: Flink events plus GC events, TaskManager ids filled from each file's owner, sorted by time.
+    """The timeline: Flink events plus GC events, TaskManager ids filled from each file's owner (or, for a file in
+    ``runs``, from the TaskManager run that started last before the event), sorted by time.
 
     ``flink_events`` is emptied: the sorted timeline is a copy, and holding the unsorted frames past this point would
     keep two of them alive (the timeline is the largest thing the analysis holds)."""
@@ -357,7 +362,32 @@ def assemble(
             [str(SourceKind.FLINK_TASKMANAGER), str(SourceKind.GC_LOG), str(SourceKind.STDOUT)]
         )
         owner = pl.col("source").replace_strict(owners, default=None, return_dtype=pl.String)
-        events = normalize_keys(
-            events.with_columns(tm_id=pl.when(tm_side).then(pl.coalesce("tm_id", owner)).otherwise(pl.col("tm_id")))
+        events = events.with_columns(
+            tm_id=pl.when(tm_side).then(pl.coalesce("tm_id", owner)).otherwise(pl.col("tm_id"))
         )
+    if runs:
+        events = _by_run(events, runs)
+    if owners or runs:
+        events = normalize_keys(events)
     return events.sort(["ts", "source", "line"], nulls_last=True).select(list(EVENTS_SCHEMA))
+
+
+def _by_run(events: pl.DataFrame, runs: dict[str, list[tuple[dt.datetime, str]]]) -> pl.DataFrame:
+    """Events of the files in ``runs`` that name no TaskManager take the run that started last before them."""
+    starts = pl.DataFrame(
+        [(source, start, tm_id) for source, items in runs.items() for start, tm_id in items],
+        schema={"_source": pl.String(), "_start": EVENTS_SCHEMA["ts"], "_run_tm": pl.String()},
+        orient="row",
+    ).sort("_start")
+    chosen = pl.col("source").cast(pl.String).is_in(list(runs)) & pl.col("ts").is_not_null()
+    placed = (
+        events.filter(chosen)
+        .with_columns(_source=pl.col("source").cast(pl.String))
+        .sort("ts")
+        .join_asof(  # both sides are sorted by time just above
+            starts, left_on="ts", right_on="_start", by="_source", strategy="backward", check_sortedness=False
+        )
+        .with_columns(tm_id=pl.coalesce("tm_id", pl.col("_run_tm").cast(EVENTS_SCHEMA["tm_id"])))
+        .select(events.columns)
+    )
+    return pl.concat([events.filter(~chosen), placed], how="vertical")

@@ -215,7 +215,7 @@ def test_rotated_taskmanager_logs_of_two_runs_place_the_gc_log_and_own_it(tmp_pa
     assert gc.tm_id == "10.0.3.17:35999-bbbbbb"
 
 
-def test_a_gc_log_holding_both_runs_is_placed_but_has_no_single_taskmanager(tmp_path: Path, gc_corpus: Path) -> None:
+def test_a_gc_log_holding_both_runs_is_placed_and_its_events_take_their_run(tmp_path: Path, gc_corpus: Path) -> None:
     text, lines = _twice(gc_corpus, "jifa/11G1Parser.log")
     later = _restarted_taskmanager(tmp_path, text)
     analysis = analyze([tmp_path], now=NOW)
@@ -224,6 +224,10 @@ def test_a_gc_log_holding_both_runs_is_placed_but_has_no_single_taskmanager(tmp_
     assert pauses.filter(pl.col("line") > lines).get_column("ts").min() > later
     (gc,) = analysis.gc
     assert gc.tm_id is None
+    # Its events each take the run that started last before them.
+    events = analysis.events.filter(pl.col("source").cast(pl.String) == "tm/taskmanager.gc.log")
+    runs = events.select(after=pl.col("ts") > later, tm_id=pl.col("tm_id").cast(pl.String)).unique().sort("after")
+    assert runs.rows() == [(False, "10.0.3.17:35211-aaaaaa"), (True, "10.0.3.17:35999-bbbbbb")]
 
 
 def _restarted_taskmanager(tmp_path: Path, gc_text: str) -> dt.datetime:

@@ -10,12 +10,12 @@ import polars as pl
 
 from logforensics.api import analyze
 from logforensics.model import EVENTS_SCHEMA, SourceKind
-from logforensics.owners import source_tm_ids
-from logforensics.timeline import ParsedSource, normalize_keys
+from logforensics.owners import run_starts, source_tm_ids
+from logforensics.timeline import ParsedSource, _by_run, normalize_keys
 from tests.test_gc_starts import _banner, info_line
 
 
-def events(*keys: dict[str, str | None]) -> pl.DataFrame:
+def events(*keys: dict[str, object]) -> pl.DataFrame:
     rows = []
     for line, fields in enumerate(keys, start=1):
         row: dict[str, object] = dict.fromkeys(EVENTS_SCHEMA)
@@ -108,3 +108,20 @@ def test_analyze_gives_the_gc_log_of_a_restarted_taskmanager_its_current_run(tmp
     assert gc.tm_id == "10.0.0.5:40002-bbbbbb"
     gc_events = analysis.events.filter(pl.col("source") == "tm/gc.log")
     assert set(gc_events["tm_id"].cast(pl.String).drop_nulls().to_list()) <= {"10.0.0.5:40002-bbbbbb"}
+
+
+def test_events_of_a_gc_log_with_several_runs_take_the_run_that_started_last_before_them() -> None:
+    first = ParsedSource("tm/taskmanager.log.1", SourceKind.FLINK_TASKMANAGER, span=(_at(8), _at(10)))
+    second = ParsedSource("tm/taskmanager.log", SourceKind.FLINK_TASKMANAGER, span=(_at(10, 30), _at(12)))
+    owners = {first.path: "tm-a", second.path: "tm-b", "other/gc.log": "tm-c"}
+    runs = run_starts([first, second], owners, ["tm/gc.log", "other/gc.log"])
+    assert runs == {"tm/gc.log": [(_at(8), "tm-a"), (_at(10, 30), "tm-b")]}  # an owned log keeps its owner
+    gc_events = events(
+        {"source": "tm/gc.log", "source_kind": "gc_log", "ts": _at(7, 59)},  # before any run: none
+        {"source": "tm/gc.log", "source_kind": "gc_log", "ts": _at(9)},
+        {"source": "tm/gc.log", "source_kind": "gc_log", "ts": _at(10, 15)},  # frozen past its log's last line
+        {"source": "tm/gc.log", "source_kind": "gc_log", "ts": _at(11)},
+        {"source": "tm/gc.log", "source_kind": "gc_log", "ts": None},
+    )
+    placed = _by_run(gc_events, runs).sort("line")
+    assert placed["tm_id"].cast(pl.String).to_list() == [None, "tm-a", "tm-a", "tm-b", None]
