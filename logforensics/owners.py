@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import posixpath
+from itertools import pairwise
 
 import polars as pl
 import regex
@@ -59,9 +60,30 @@ def beside(path: str, tm_logs: list[ParsedSource]) -> list[ParsedSource]:
 
 
 def taskmanagers_beside(path: str, sources: list[ParsedSource], owners: dict[str, str]) -> set[str]:
-    """The ids of the TaskManager logs beside ``path`` (several when a TaskManager restarted: a ResourceID per run)."""
+    """The ids of the runs of one TaskManager whose logs are beside ``path`` (several when it restarted: a ResourceID
+    per JVM start). Empty when the logs beside it are those of TaskManagers that ran at the same time: a GC log
+    beside them could be any one's."""
     tm_logs = [s for s in sources if s.kind is SourceKind.FLINK_TASKMANAGER and s.path in owners]
-    return {owners[s.path] for s in beside(path, tm_logs)}
+    logs = beside(path, tm_logs)
+    return {owners[s.path] for s in logs} if _one_after_another(logs, owners) else set()
+
+
+RUN_OVERLAP = dt.timedelta(minutes=1)
+"""How far the logs of two runs may overlap and still be one TaskManager restarting (the old JVM's last lines while the
+new one starts)."""
+
+
+def _one_after_another(logs: list[ParsedSource], owners: dict[str, str]) -> bool:
+    """Whether the TaskManager ids of ``logs`` ran one after another (each id's time ends before the next begins),
+    as the runs of one restarted TaskManager do; logs without a time cannot tell."""
+    spans: dict[str, tuple[dt.datetime, dt.datetime]] = {}
+    for log in logs:
+        if log.span is None:
+            return False
+        first, last = spans.get(owners[log.path], log.span)
+        spans[owners[log.path]] = (min(first, log.span[0]), max(last, log.span[1]))
+    ordered = sorted(spans.values())
+    return all(before[1] - RUN_OVERLAP <= after[0] for before, after in pairwise(ordered))
 
 
 def _overlapping(source: ParsedSource, tm_logs: list[ParsedSource], owner: dict[str, str]) -> set[str]:
@@ -93,7 +115,8 @@ def run_starts(
     for path in paths:
         if path in owners:
             continue
-        starts = sorted((log.span[0], owners[log.path]) for log in beside(path, tm_logs) if log.span is not None)
-        if len({tm_id for _, tm_id in starts}) > 1:
+        logs = beside(path, tm_logs)
+        starts = sorted((log.span[0], owners[log.path]) for log in logs if log.span is not None)
+        if len({tm_id for _, tm_id in starts}) > 1 and _one_after_another(logs, owners):
             runs[path] = starts
     return runs

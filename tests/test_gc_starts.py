@@ -252,3 +252,19 @@ def info_line(at: dt.datetime, message: str = "Heartbeat from the JobManager") -
 
 def _stamp(at: dt.datetime) -> str:
     return at.strftime("%Y-%m-%d %H:%M:%S,") + f"{at.microsecond // 1000:03d}"
+
+
+def test_a_gc_log_beside_two_taskmanagers_that_ran_side_by_side_is_not_placed(tmp_path: Path, gc_corpus: Path) -> None:
+    """Their banners could be either JVM's start: the run keeps no time and says why, as with no TaskManager log."""
+    folder = tmp_path / "logs"
+    folder.mkdir()
+    (folder / "gc.log").write_text((gc_corpus / "jifa/11G1Parser.log").read_text())
+    for index, start in enumerate((T0, T0 + dt.timedelta(minutes=30))):
+        resource = f"10.0.3.17:3521{index}-aaaaa{index}"
+        (folder / f"taskexecutor-{index}.log").write_text(
+            _banner(start, resource) + info_line(T0 + dt.timedelta(hours=3))
+        )
+    analysis = analyze([tmp_path], now=NOW)
+    assert _pauses(analysis).get_column("ts").null_count() == _pauses(analysis).height
+    (gc,) = analysis.gc
+    assert gc.tm_id is None

@@ -10,7 +10,7 @@ import polars as pl
 
 from logforensics.api import analyze
 from logforensics.model import EVENTS_SCHEMA, SourceKind
-from logforensics.owners import run_starts, source_tm_ids
+from logforensics.owners import run_starts, source_tm_ids, taskmanagers_beside
 from logforensics.timeline import ParsedSource, _by_run, normalize_keys
 from tests.test_gc_starts import _banner, info_line
 
@@ -59,8 +59,8 @@ def test_rows_keep_their_order_and_other_columns() -> None:
 # --- which TaskManager a GC log belongs to -------------------------------------------------------------------------
 
 
-def _at(hour: int, minute: int = 0) -> dt.datetime:
-    return dt.datetime(2024, 3, 11, hour, minute, tzinfo=dt.UTC)
+def _at(hour: int, minute: int = 0, second: int = 0) -> dt.datetime:
+    return dt.datetime(2024, 3, 11, hour, minute, second, tzinfo=dt.UTC)
 
 
 def _started(*rows: tuple[str, str]) -> pl.DataFrame:
@@ -125,3 +125,16 @@ def test_events_of_a_gc_log_with_several_runs_take_the_run_that_started_last_bef
     )
     placed = _by_run(gc_events, runs).sort("line")
     assert placed["tm_id"].cast(pl.String).to_list() == [None, "tm-a", "tm-a", "tm-b", None]
+
+
+def test_taskmanagers_that_ran_at_the_same_time_are_not_taken_for_runs_of_one() -> None:
+    """A folder holding the logs of two TaskManagers that ran side by side: a GC log beside them could be either's,
+    so neither its runs are placed with their banners nor are its events shared out between them."""
+    one = ParsedSource("logs/taskexecutor-0.log", SourceKind.FLINK_TASKMANAGER, span=(_at(8), _at(12)))
+    other = ParsedSource("logs/taskexecutor-1.log", SourceKind.FLINK_TASKMANAGER, span=(_at(9), _at(12)))
+    owners = {one.path: "tm-0", other.path: "tm-1"}
+    assert taskmanagers_beside("logs/gc.log", [one, other], owners) == set()
+    assert run_starts([one, other], owners, ["logs/gc.log"]) == {}
+    # The same two ids one after the other (a restart; the old JVM's last lines may overlap the new one's first):
+    restarted = ParsedSource("logs/taskexecutor-1.log", SourceKind.FLINK_TASKMANAGER, span=(_at(11, 59, 30), _at(14)))
+    assert taskmanagers_beside("logs/gc.log", [one, restarted], owners) == {"tm-0", "tm-1"}
