@@ -39,7 +39,7 @@ def source_tm_ids(sources: list[ParsedSource], events: pl.DataFrame) -> dict[str
             continue
         candidates = beside(source.path, tm_logs)
         ids = {owner[s.path] for s in candidates}
-        if len(ids) > 1:
+        if len(ids) > 1 and _one_after_another(candidates, owner):  # the runs of one restarted TaskManager
             ids = _overlapping(source, candidates, owner) or ids  # none: still ambiguous
         if len(ids) == 1:
             owner[source.path] = ids.pop()

@@ -138,3 +138,11 @@ def test_taskmanagers_that_ran_at_the_same_time_are_not_taken_for_runs_of_one() 
     # The same two ids one after the other (a restart; the old JVM's last lines may overlap the new one's first):
     restarted = ParsedSource("logs/taskexecutor-1.log", SourceKind.FLINK_TASKMANAGER, span=(_at(11, 59, 30), _at(14)))
     assert taskmanagers_beside("logs/gc.log", [one, restarted], owners) == {"tm-0", "tm-1"}
+
+
+def test_a_timed_gc_log_beside_taskmanagers_that_ran_side_by_side_has_no_owner() -> None:
+    one = ParsedSource("logs/taskexecutor-0.log", SourceKind.FLINK_TASKMANAGER, span=(_at(8), _at(12)))
+    other = ParsedSource("logs/taskexecutor-1.log", SourceKind.FLINK_TASKMANAGER, span=(_at(9), _at(12)))
+    gc_log = ParsedSource("logs/gc.log", SourceKind.GC_LOG, span=(_at(8, 10), _at(8, 50)))  # only one's time
+    started = _started((one.path, "tm-0"), (other.path, "tm-1"))
+    assert gc_log.path not in source_tm_ids([one, other, gc_log], started)
