@@ -97,14 +97,20 @@ class KeyResolver:
                     return False
         return True
 
+    def value_expr(self, key: str, columns: Iterable[str]) -> pl.Expr:
+        """:meth:`value` as a polars expression over a frame with ``columns`` (null where none of them is there)."""
+        present = set(columns)
+        names = [column for column in self.columns[key] if column in present]
+        if not names:
+            return pl.lit(None, dtype=pl.String)
+        return pl.coalesce([pl.col(column).cast(pl.String) for column in names])
+
     def compatible_expr(self, keys: dict[str, str], columns: Iterable[str]) -> pl.Expr:
         """:meth:`compatible` as a polars predicate over a frame with ``columns``."""
-        present = set(columns)
         predicate = pl.lit(True)
         for key in self.by:
-            names = [column for column in self.columns[key] if column in present]
-            if key in keys and names:
-                value = pl.coalesce([pl.col(column).cast(pl.String) for column in names])
+            if key in keys:
+                value = self.value_expr(key, columns)
                 predicate &= value.is_null() | (value == keys[key])
         return predicate
 

@@ -25,7 +25,7 @@ from fractions import Fraction
 import polars as pl
 
 from logforensics.catalogue.model import Aggregate, Cause, Step, Threshold
-from logforensics.match.sequence import Event, Match
+from logforensics.match.sequence import Event, KeyResolver, Match
 from logforensics.model import Severity
 
 
@@ -59,7 +59,8 @@ def find_threshold_matches(cause: Cause, events: pl.DataFrame, present: set[str]
     threshold = cause.threshold
     if threshold is None or (present is not None and not present & set(threshold.signals)):
         return []
-    columns = {key: [c for c in threshold.columns(key) if c in events.columns] for key in threshold.by}
+    columns = {key: threshold.columns(key) for key in threshold.by}
+    resolver = KeyResolver(threshold.by, columns)
     needed = dict.fromkeys(
         ["ts", "source", "line", "kind", threshold.field, *(c for cs in columns.values() for c in cs)]
     )
@@ -70,8 +71,11 @@ def find_threshold_matches(cause: Cause, events: pl.DataFrame, present: set[str]
         .select("_row", *(c for c in needed if c in events.columns))
         .sort(["ts", "source", "line"])
         .with_columns(
-            # The group: each key's first column (through its aliases) that has a value, as KeyResolver reads it.
-            *(_key_value(columns[key]).alias(name) for key, name in zip(threshold.by, group_keys, strict=True)),
+            # The group: the value of each key, through its aliases.
+            *(
+                resolver.value_expr(key, events.columns).alias(name)
+                for key, name in zip(threshold.by, group_keys, strict=True)
+            ),
             _ts_ms=pl.col("ts").dt.epoch("ms"),
             _value=_numbers(_field(events, threshold.field)),
         )
@@ -99,12 +103,6 @@ def find_threshold_matches(cause: Cause, events: pl.DataFrame, present: set[str]
 def _field(events: pl.DataFrame, field: str) -> pl.Expr:
     """The aggregated column, or nulls when the events have none."""
     return pl.col(field) if field in events.columns else pl.lit(None, dtype=pl.Float64)
-
-
-def _key_value(columns: list[str]) -> pl.Expr:
-    if not columns:
-        return pl.lit(None, dtype=pl.String)
-    return pl.coalesce([pl.col(column).cast(pl.String) for column in columns])
 
 
 def _numbers(value: pl.Expr) -> pl.Expr:
