@@ -9,6 +9,7 @@ from __future__ import annotations
 import math
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import NamedTuple
 
 import polars as pl
 
@@ -56,6 +57,31 @@ def _chosen_sources(frame: pl.DataFrame) -> tuple[list[str], str]:
     return chosen, note
 
 
+class _Charted(NamedTuple):
+    rows: pl.DataFrame
+    """The rows of the GC logs shown."""
+    window: TimeWindow
+    chosen: list[str]
+    note: str
+    """Said when some GC logs are left out."""
+    plot: PlotArea
+    n_buckets: int
+
+
+def _charted(rows: pl.DataFrame, window: TimeWindow | None) -> _Charted | None:
+    """What both GC charts start from: the GC logs shown (:func:`_chosen_sources`) and their rows, the time axis
+    (``window``, default the rows' own span) and the plot with its 2-pixel buckets; None when there is nothing."""
+    if rows.is_empty():
+        return None
+    window = window or _window_of(rows)
+    if window is None:
+        return None
+    chosen, note = _chosen_sources(rows)
+    plot = _xy_plot()
+    n_buckets = int((plot.right - plot.left) // _GC_BUCKET_PX)
+    return _Charted(rows.filter(pl.col("source").is_in(chosen)), window, chosen, note, plot, n_buckets)
+
+
 def _window_of(frame: pl.DataFrame) -> TimeWindow | None:
     bounds = frame.select(first=pl.col("ts").min(), last=pl.col("ts").max()).row(0)
     return TimeWindow.covering(bounds[0], bounds[1])
@@ -67,16 +93,12 @@ def gc_pause_chart(
     """Stop-the-world pauses over time per GC log (min-max bar per 2-pixel bucket), full GCs as dots.
 
     ``window``: the time axis shared with the other charts of the report (default: the pauses' own span)."""
-    pauses = gc_events.filter(pl.col("ts").is_not_null(), pl.col("is_pause"), pl.col("pause_ms").is_not_null())
-    if pauses.is_empty():
+    charted = _charted(
+        gc_events.filter(pl.col("ts").is_not_null(), pl.col("is_pause"), pl.col("pause_ms").is_not_null()), window
+    )
+    if charted is None:
         return None
-    window = window or _window_of(pauses)
-    if window is None:
-        return None
-    chosen, note = _chosen_sources(pauses)
-    pauses = pauses.filter(pl.col("source").is_in(chosen))
-    plot = _xy_plot()
-    n_buckets = int((plot.right - plot.left) // _GC_BUCKET_PX)
+    pauses, window, chosen, note, plot, n_buckets = charted
     min_pause, max_pause = pauses.select(pl.col("pause_ms").min(), pl.col("pause_ms").max().alias("max")).row(0)
     scale = _LogScale.spanning(plot, min_pause, max_pause)
     per_bucket = (
@@ -149,16 +171,10 @@ def gc_heap_chart(
     gc_events: pl.DataFrame, *, incident: TimeWindow | None = None, window: TimeWindow | None = None
 ) -> XYChart | None:
     """Heap occupancy after each GC per GC log (min/max per 2-pixel bucket), committed heap dashed."""
-    heap = gc_events.filter(pl.col("ts").is_not_null(), pl.col("heap_after_kb").is_not_null())
-    if heap.is_empty():
+    charted = _charted(gc_events.filter(pl.col("ts").is_not_null(), pl.col("heap_after_kb").is_not_null()), window)
+    if charted is None:
         return None
-    window = window or _window_of(heap)
-    if window is None:
-        return None
-    chosen, note = _chosen_sources(heap)
-    heap = heap.filter(pl.col("source").is_in(chosen))
-    plot = _xy_plot()
-    n_buckets = int((plot.right - plot.left) // _GC_BUCKET_PX)
+    heap, window, chosen, note, plot, n_buckets = charted
     per_bucket = (
         heap.with_columns(bucket=plot.bucket_expr(window, n_buckets))
         .group_by(["source", "bucket"])
