@@ -402,6 +402,33 @@ def check_gc_table(run: Run, inp: Input) -> tuple[bool, str]:
     return pauses == expected, note
 
 
+def floor_tool(mode: str, inp: Input) -> Tool:
+    """``floor.py MODE FILE``: the least this stack can do on the file (see floor.py), beside the real command."""
+    labels = {
+        "levels": "polars floor: read + level counts",
+        "literals": "polars floor: read + level counts + literals",
+        "pauses": "polars floor: read + pause durations",
+    }
+    check = check_floor_pauses if mode == "pauses" else check_floor_levels
+    return Tool(f"floor-{mode}", labels[mode], [sys.executable, str(HERE / "floor.py"), mode, str(inp.path)], check)
+
+
+def check_floor_levels(run: Run, inp: Input) -> tuple[bool, str]:
+    ok, note = check_lnav(run, inp)
+    literal = [line.split()[1] for line in run.stdout.splitlines() if line.startswith("literal-lines ")]
+    return ok, note + (f"; {int(literal[0]):,} record headers hold a catalogue literal" if literal else "")
+
+
+def check_floor_pauses(run: Run, inp: Input) -> tuple[bool, str]:
+    words = run.stdout.split()
+    try:
+        count = int(words[words.index("pauses") + 1])
+    except (ValueError, IndexError):
+        return False, f"no pause count from floor.py: {run.stdout[-200:]!r}"
+    expected = inp.meta.get("gc", {}).get("pauses")
+    return count == expected, f"{count:,} pauses (generated {expected:,})"
+
+
 def grep_tool(inp: Input, pattern: str, meta_key: str) -> Tool:
     quoted = shlex.quote(pattern)
     if inp.gz:
@@ -633,6 +660,37 @@ def targets(results: list[Result]) -> str:
     )
 
 
+def floors(results: list[Result]) -> str:
+    """Each floor run (benchmarks/floor.py) against the peers and logforensics of its case: how much of a ratio to
+    lnav or grep a fresh Python + polars process pays before any analysis."""
+    rows = []
+    for case in _by_case(results):
+        wall = {r.tool.name: r.wall for r in case if r.wall}
+        for res in case:
+            floor = res.wall
+            if not res.tool.name.startswith("floor-") or not floor:
+                continue
+            peers = [f"{floor / wall[name]:.2f}x {name}" for name in ("lnav", "grep") if name in wall]
+            mine = [
+                f"`{command}` {wall[name] / floor:.1f}x it"
+                for name, command in (("logforensics", "analyze"), ("logforensics-gc", "gc"))
+                if name in wall
+            ]
+            rows.append(
+                f"| {res.input.name} | {_cell(res.tool.label)} | {floor:.2f} | {', '.join(peers) or '—'} | "
+                f"{', '.join(mine) or '—'} |"
+            )
+    if not rows:
+        return ""
+    return (
+        "The least a fresh Python + polars process does on the file (benchmarks/floor.py: one streaming query, no line"
+        " numbers, traces, classification or report), timed in the same series.\n\n"
+        "| file | floor | wall s (median) | floor vs peers | logforensics vs floor |\n|---|---|---:|---|---|\n"
+        + "\n".join(rows)
+        + "\n"
+    )
+
+
 def _median_cpu(res: Result) -> float | None:
     """Median user + system CPU seconds of the successful runs (comparable across a busy machine's runs)."""
     values = [r.cpu_s for r in res.good if r.cpu_s is not None]
@@ -707,6 +765,9 @@ def write_report(
     tgt = targets(results)
     if tgt:
         lines += ["## Targets", "", tgt]
+    flo = floors(results)
+    if flo:
+        lines += ["## Floor of this stack", "", flo]
     lines += ["## Checks (did each tool read the whole file?)", ""]
     for res in results:
         for check in res.checks or (["(no successful run)"] if not res.failures else []):
@@ -839,6 +900,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--timeout", type=float, default=1800, help="seconds before a run is killed (default 1800)")
     parser.add_argument("--logforensics", help="the logforensics executable (default: the one beside this Python)")
     parser.add_argument("--no-lnav", action="store_true", help="skip lnav even if installed")
+    parser.add_argument(
+        "--no-floor", action="store_true", help="skip the polars floor runs (benchmarks/floor.py) beside logforensics"
+    )
     args = parser.parse_args(argv)
 
     exe = find_logforensics(args.logforensics)
@@ -863,6 +927,8 @@ def main(argv: list[str] | None = None) -> int:
             if have_lnav:
                 tools.append(lnav_tool(inp, lnav_home))
             tools.append(grep_tool(inp, "ERROR", "error_lines"))
+            if not args.no_floor and name in ("flink", "jm"):
+                tools += [floor_tool("levels", inp), floor_tool("literals", inp)]
             return Case(name, inp, tools)
 
         flink = [flink_case(name, args.size, gz=name == "gz") for name in ("flink", "gz") if name in only]
@@ -876,6 +942,8 @@ def main(argv: list[str] | None = None) -> int:
                 inp = ensure_input(kind, args.gc_size, args.seed, args.data_dir, generated)
                 key = "gc.pause_lines" if kind == "gc-unified" else ""
                 tools = [logforensics_tool(exe, inp, out_dir), gc_tool(exe, inp), grep_tool(inp, " Pause ", key)]
+                if not args.no_floor and kind == "gc-unified":
+                    tools.append(floor_tool("pauses", inp))
                 gc_cases.append(Case(kind, inp, tools))
             groups.append(gc_cases)
             notes.append(

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import importlib.util
 import json
+import subprocess
 import sys
 from pathlib import Path
 from types import ModuleType
@@ -122,3 +123,35 @@ def test_logforensics_reads_it(made: dict[str, tuple[Path, dict]], kind: str) ->
     else:
         kinds = sorted(s.kind.value for s in analysis.sources)
         assert kinds == ["flink_jobmanager", "flink_taskmanager", "gc_log"]
+
+
+def _floor(mode: str, path: Path) -> str:
+    """benchmarks/floor.py run as run.py runs it: a fresh process."""
+    done = subprocess.run(
+        [sys.executable, str(ROOT / "benchmarks" / "floor.py"), mode, str(path)],
+        capture_output=True,
+        text=True,
+        check=True,
+        timeout=120,
+    )
+    return done.stdout
+
+
+@pytest.mark.parametrize("kind", ["taskmanager", "jobmanager"])
+def test_floor_counts_every_record(made: dict[str, tuple[Path, dict]], kind: str) -> None:
+    """The floor run beside logforensics reads the whole file: its level counts are the generated ones, and the
+    literal pass finds some headers (each file holds incidents) but not all."""
+    path, meta = made[kind]
+    out = _floor("literals", path).split()
+    counts = dict(zip(out[::2], (int(n) for n in out[1::2]), strict=True))
+    literal_lines = counts.pop("literal-lines")
+    assert counts == {level: n for level, n in meta["levels"].items() if n}
+    assert 0 < literal_lines < meta["events"]
+    assert _floor("levels", path).split() == _floor("literals", path).split()[:-2]
+
+
+def test_floor_reads_every_pause(made: dict[str, tuple[Path, dict]]) -> None:
+    path, meta = made["gc-unified"]
+    words = _floor("pauses", path).split()
+    assert int(words[words.index("pauses") + 1]) == meta["gc"]["pauses"]
+    assert float(words[words.index("total_ms") + 1]) > 0
