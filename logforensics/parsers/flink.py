@@ -178,8 +178,7 @@ def _quick_level(spec: Layout) -> pl.Expr:
             .str.replace("WARNI", "WARN", literal=True)
         )
     head = pl.col("line").str.slice(spec.ts_width, 160).str.strip_chars_start()
-    head = head.str.slice(head.str.find("] ", literal=True) + 2).str.strip_chars_start()
-    return _level(head.str.slice(0, head.str.find(" ", literal=True)))
+    return _level(_after(head, "] ").str.strip_chars_start().str.splitn(" ", 2).struct.field("field_0"))
 
 
 @functools.lru_cache(maxsize=8)
@@ -196,40 +195,39 @@ def _level(expr: pl.Expr) -> pl.Expr:
     return pl.when(expr == "WARNING").then(pl.lit("WARN")).when(expr == "SEVERE").then(pl.lit("ERROR")).otherwise(expr)
 
 
+def _after(text: pl.Expr, separator: str) -> pl.Expr:
+    """What follows the first ``separator`` in ``text`` (null without one).
+
+    Split, not ``str.find`` + ``str.slice``: find counts bytes and slice characters, so a thread name, an NDC or a
+    replaced bad byte (U+FFFD: three bytes) before the separator would shift the cut."""
+    return text.str.splitn(separator, 2).struct.field("field_1")
+
+
 def _text_fields(headers: pl.DataFrame, spec: Layout) -> pl.DataFrame:
-    """``[thread]? LEVEL [thread]? logger [ndc]? - message`` after the timestamp, found with str.find and slices."""
-    line = pl.col("line")
-    dash = line.str.find(" - ", literal=True)
-    head = (
-        pl.when(dash.is_not_null())
-        .then(line.str.slice(spec.ts_width, dash - spec.ts_width))
-        .otherwise(line.str.slice(spec.ts_width))
-        .str.strip_chars()
-    )
-    frame = headers.with_columns(_dash=dash, _head=head)
+    """``[thread]? LEVEL [thread]? logger [ndc]? - message`` after the timestamp, cut at separators (see _after)."""
+    parts = pl.col("line").str.splitn(" - ", 2)
+    frame = headers.with_columns(_before=parts.struct.field("field_0"), _message=parts.struct.field("field_1"))
+    frame = frame.with_columns(_head=pl.col("_before").str.slice(spec.ts_width).str.strip_chars())
+
+    def past_thread(column: str) -> pl.Expr:
+        """``column`` after a leading ``[thread] `` token."""
+        text = pl.col(column)
+        return pl.when(text.str.starts_with("[")).then(_after(text, "] ").str.strip_chars_start()).otherwise(text)
+
     # logback puts the thread before the level
+    frame = frame.with_columns(_head=past_thread("_head"))
+    # what follows the level ("" when nothing does)
+    head = pl.col("_head")
     frame = frame.with_columns(
-        _head=pl.when(pl.col("_head").str.starts_with("["))
-        .then(pl.col("_head").str.slice(pl.col("_head").str.find("] ", literal=True) + 2).str.strip_chars_start())
-        .otherwise(pl.col("_head"))
+        _rest=pl.when(head.is_not_null()).then(_after(head, " ").fill_null("").str.strip_chars_start())
     )
-    space = pl.col("_head").str.find(" ", literal=True).fill_null(pl.col("_head").str.len_chars())
-    frame = frame.with_columns(_rest=pl.col("_head").str.slice(space).str.strip_chars_start())
     # vendor layouts put a [thread] token after the level
-    frame = frame.with_columns(
-        _rest=pl.when(pl.col("_rest").str.starts_with("["))
-        .then(pl.col("_rest").str.slice(pl.col("_rest").str.find("] ", literal=True) + 2).str.strip_chars_start())
-        .otherwise(pl.col("_rest"))
-    )
-    end = pl.col("_rest").str.find(" ", literal=True).fill_null(pl.col("_rest").str.len_chars())
-    logger = pl.col("_rest").str.slice(0, end)
+    frame = frame.with_columns(_rest=past_thread("_rest"))
+    logger = pl.col("_rest").str.splitn(" ", 2).struct.field("field_0")
+    dashed = pl.col("_message").is_not_null()
     return frame.with_columns(
-        logger=pl.when(pl.col("_dash").is_not_null() & (logger != "") & ~logger.str.starts_with("["))
-        .then(logger)
-        .otherwise(None),
-        message=pl.when(pl.col("_dash").is_not_null())
-        .then(pl.col("line").str.slice(pl.col("_dash") + 3))
-        .otherwise(pl.col("_rest")),
+        logger=pl.when(dashed & (logger != "") & ~logger.str.starts_with("[")).then(logger).otherwise(None),
+        message=pl.when(dashed).then(pl.col("_message")).otherwise(pl.col("_rest")),
         ts=pl.lit(None, dtype=RECORDS_SCHEMA["ts"]),
     )
 

@@ -53,6 +53,48 @@ def test_header_fields(line: str, logger: str, message: str) -> None:
     assert row["ts_local"] == dt.datetime.strptime(line[:23], "%Y-%m-%d %H:%M:%S,%f")
 
 
+@pytest.mark.parametrize(
+    ("text", "layout", "level", "logger", "message"),
+    [
+        # An NDC with accents: the message must still start right after " - ".
+        (
+            "2024-01-01 10:00:00,000 INFO  org.apache.flink.runtime.taskexecutor.TaskExecutor [Ünïcödé] - Heartbeat "
+            "of JobManager with id 3c8e4d0a6c7f8d2e1b5a4c3d2e1f0a9b timed out.",
+            "log4j2",
+            "INFO",
+            "org.apache.flink.runtime.taskexecutor.TaskExecutor",
+            "Heartbeat of JobManager",
+        ),
+        # Bytes that are not UTF-8 in the thread token: each becomes one U+FFFD (three bytes, one character).
+        (
+            b"2021-07-26 17:04:57,629 WARN  [pool-\xe9\xe8-1] org.apache.flink.runtime.taskmanager.Task - Source (1/2) "
+            b"(80f387a98e221e804f3f13bfd378ed4f) switched from RUNNING to FAILED.",
+            "log4j1",
+            "WARN",
+            "org.apache.flink.runtime.taskmanager.Task",
+            "Source (1/2)",
+        ),
+        # logback puts the thread first; a thread named in Chinese.
+        (
+            "2024-01-01 10:00:00.000 [数据源-线程-1] ERROR org.apache.flink.runtime.taskexecutor.TaskManagerRunner - "
+            "Fatal error occurred while executing the TaskManager.",
+            "logback",
+            "ERROR",
+            "org.apache.flink.runtime.taskexecutor.TaskManagerRunner",
+            "Fatal error occurred",
+        ),
+    ],
+)
+def test_header_fields_after_non_ascii(text: str | bytes, layout: str, level: str, logger: str, message: str) -> None:
+    """Characters of more than one byte before the message (an NDC, a thread name, replaced bad bytes) do not shift
+    where the level, logger and message are cut."""
+    data = text.encode() if isinstance(text, str) else text
+    records = parse_flink(read_lines(data, "t").frame, "t", layout).records
+    row = records.row(0, named=True)
+    assert (row["level"], row["logger"]) == (level, logger)
+    assert row["message"].startswith(message)
+
+
 def test_continuations_are_grouped_under_their_record_with_line_numbers() -> None:
     text = "\n".join(
         [
