@@ -37,3 +37,37 @@ def test_any_bytes_parse_and_every_line_is_accounted_for(data: bytes) -> None:
     assert int(flink.records["n_lines"].sum() or 0) == flink.lines == lines.height
     plain = parse_plain(lines, "fuzz")
     assert int(plain.records["n_lines"].sum() or 0) + plain.unparsed_lines == plain.lines == lines.height
+
+
+# What may stand between the level and " - " in real layouts: a [thread] token, a logger, an NDC; any text, including
+# characters of several bytes and bytes that are not UTF-8 (read as U+FFFD).
+_TOKEN_TEXT = st.text(
+    alphabet=st.characters(blacklist_categories=("Cs", "Cc", "Zs", "Zl", "Zp"), blacklist_characters="[]-"),
+    min_size=1,
+    max_size=12,
+)
+
+
+@settings(max_examples=200, suppress_health_check=[HealthCheck.too_slow], deadline=None)
+@given(thread=_TOKEN_TEXT, logger=_TOKEN_TEXT, ndc=_TOKEN_TEXT, bad=st.sampled_from([b"", b"\xff", b"\xe4\xb8"]))
+def test_message_starts_after_the_dash_whatever_precedes_it(thread: str, logger: str, ndc: str, bad: bytes) -> None:
+    """The message of a header is everything after its first " - ", and the logger the word after the level (and
+    thread), however many bytes the characters before them take."""
+    message = "Heartbeat of TaskManager with id tm-1 timed out."
+    line = (
+        b"2024-01-01 10:00:00,000 INFO  ["
+        + thread.encode()
+        + bad
+        + b"] "
+        + logger.encode()
+        + b" ["
+        + ndc.encode()
+        + b"] - "
+        + message.encode()
+        + b"\n"
+    )
+    records = parse_flink(read_lines(line, "prop").frame, "prop").records
+    row = records.row(0, named=True)
+    assert row["message"] == message
+    assert row["logger"] == logger
+    assert row["level"] == "INFO"
