@@ -155,3 +155,20 @@ def test_floor_reads_every_pause(made: dict[str, tuple[Path, dict]]) -> None:
     words = _floor("pauses", path).split()
     assert int(words[words.index("pauses") + 1]) == meta["gc"]["pauses"]
     assert float(words[words.index("total_ms") + 1]) > 0
+
+
+def test_run_checks_the_floor_like_lnav(made: dict[str, tuple[Path, dict]]) -> None:
+    """run.py judges a floor run by its level counts; the literal count is said beside them, not taken for a level."""
+    spec = importlib.util.spec_from_file_location("benchmarks_run", ROOT / "benchmarks" / "run.py")
+    assert spec is not None and spec.loader is not None
+    run_module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = run_module
+    spec.loader.exec_module(run_module)
+    path, meta = made["taskmanager"]
+    inp = run_module.Input(path.name, path, "taskmanager", meta)
+    out = _floor("literals", path)
+    ok, note = run_module.check_floor_levels(run_module.Run(1.0, None, 0, out, ""), inp)
+    assert ok, note
+    assert "record headers hold a catalogue literal" in note
+    wrong = out.replace("INFO ", "INFO 1")
+    assert not run_module.check_floor_levels(run_module.Run(1.0, None, 0, wrong, ""), inp)[0]
