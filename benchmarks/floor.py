@@ -6,10 +6,11 @@
     python benchmarks/floor.py literals FILE          # the same, plus one pass of the catalogue's literals
     python benchmarks/floor.py pauses FILE            # unified GC log: every line read, each pause's duration
 
-Each mode is one lazy polars query run by the streaming engine (all cores, no Python per line), and does strictly
-less than ``logforensics`` must: no line numbers, no stack traces, no classification, no report. ``levels`` is the
-work lnav is timed on (index + a level count); ``literals`` adds the one scan every record header needs before
-anything can be classified; ``pauses`` is ``grep -c ' Pause '`` plus reading the number each pause line ends with.
+Each mode is one lazy polars query run by the streaming engine (all cores, no Python per line), built from the
+project's own header regex, level slice and literal alternation, and does strictly less than ``logforensics`` must:
+no line numbers, no stack traces, no classification, no report. ``levels`` is the work lnav is timed on (index + a
+level count); ``literals`` adds the one scan every record header needs before anything can be classified; ``pauses``
+is ``grep -c ' Pause '`` plus reading the number each pause line ends with.
 
 The output is checked like the peers' (``run.py``): ``levels`` and ``literals`` print ``LEVEL count`` lines as lnav
 does (``literals`` then ``literal-lines N``), ``pauses`` prints the number of pauses and their total milliseconds.
@@ -17,13 +18,10 @@ does (``literals`` then ``literal-lines N``), ``pauses`` prints the number of pa
 
 from __future__ import annotations
 
-import re
 import sys
 
 import polars as pl
 
-# log4j2 default layout of the generated logs: "2024-03-11 08:00:00,005 INFO  org.apache..."
-_HEADER = r"^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d,\d{3} +(?:TRACE|DEBUG|INFO|WARN|WARNING|ERROR|FATAL|SEVERE)\b"
 _PAUSE_MS = r" Pause .* (\d+(?:\.\d+)?)ms\s*$"
 
 
@@ -38,30 +36,31 @@ def _lines(path: str) -> pl.LazyFrame:
     )
 
 
-def _literals() -> list[str]:
-    """What the scan looks for in a record header: the catalogue's signal literals (and the banner and metrics
-    ones), as ``logforensics analyze`` builds them."""
+def _keep_regex() -> str:
+    """The alternation of the literals the scan looks for in a record header, as ``logforensics analyze`` builds
+    it from the default catalogue."""
     from logforensics.catalogue.loader import load_catalogue
-    from logforensics.parsers.flink import BANNER_LITERALS
-    from logforensics.parsers.metrics import KEEP_LITERALS
+    from logforensics.parsers.flink import keep_regex
     from logforensics.resources import patterns_dir
+    from logforensics.scan import keep_literals
 
-    catalogue = load_catalogue([patterns_dir()])
-    signal_literals = [literal for signal in catalogue.signals.values() for literal in signal.literals]
-    return sorted({*signal_literals, *BANNER_LITERALS, *KEEP_LITERALS})
+    return keep_regex(keep_literals(load_catalogue([patterns_dir()])))
 
 
 def levels(path: str, with_literals: bool) -> None:
+    from logforensics.parsers.flink import _quick_level
+    from logforensics.parsers.layouts import LAYOUTS
+
+    layout = LAYOUTS["log4j2"]  # the generated logs' layout
     line = pl.col("line")
-    headers = _lines(path).filter(line.str.contains(_HEADER))
+    headers = _lines(path).filter(line.str.contains(layout.header))
     aggs = [pl.len().alias("count")]
     if with_literals:
-        pattern = "|".join(re.escape(literal) for literal in _literals())
-        aggs.append(line.str.contains(pattern).sum().alias("literal_lines"))
+        aggs.append(line.str.contains(_keep_regex()).sum().alias("literal_lines"))
     per_minute = (
         headers.group_by(
             line.str.slice(0, 16).alias("minute"),
-            line.str.slice(24, 5).str.strip_chars_end().str.replace("WARNI", "WARN", literal=True).alias("level"),
+            _quick_level(layout).alias("level"),
         )
         .agg(aggs)
         .collect(engine="streaming")

@@ -34,13 +34,12 @@ from logforensics.match.findings import build_findings
 from logforensics.model import GC_EVENTS_SCHEMA, Analysis, SourceKind
 from logforensics.owners import run_starts, source_tm_ids, taskmanagers_beside
 from logforensics.parsers.exceptions import merge_groups
-from logforensics.parsers.flink import BANNER_LITERALS, banner_facts, localize
+from logforensics.parsers.flink import banner_facts, localize
 from logforensics.parsers.gc import GcParse
 from logforensics.parsers.lines import read_lines
-from logforensics.parsers.metrics import KEEP_LITERALS as METRICS_LITERALS
 from logforensics.parsers.trace import parse_trace
 from logforensics.resources import patterns_dir
-from logforensics.scan import keep_pattern, scan_records, scan_source
+from logforensics.scan import keep_literals, scan_records, scan_source
 from logforensics.timeline import ParsedSource, assemble, classify_flink
 
 Progress = Callable[[str, int, int], None]
@@ -190,10 +189,7 @@ def analyze(
     offsets = [p.gc.utc_offset for p in parsed if p.gc is not None and p.gc.utc_offset is not None]
     zone, tz_label = _choose_tz(tz, offsets)
 
-    signal_literals = [literal for s in catalogue.signals.values() for literal in s.literals]
-    # A record is worth parsing whole when it holds a signal's literal, or tells the startup banner (version,
-    # deployment) or a metric.
-    keep = keep_pattern([*signal_literals, *BANNER_LITERALS, *METRICS_LITERALS])
+    keep = keep_literals(catalogue)
     logs = [p for p in parsed if p.skipped_reason is None and (p.kind.is_flink or p.kind.is_plain)]
     dated = [p for p in logs if p.layout != "time_only"]
     for index, p in enumerate(dated + [p for p in logs if p.layout == "time_only"]):

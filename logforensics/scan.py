@@ -14,7 +14,6 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 from collections import deque
-from collections.abc import Iterable
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
 from itertools import pairwise
@@ -36,6 +35,7 @@ from logforensics.model import (
 from logforensics.parsers.exceptions import group_exceptions, merge_groups
 from logforensics.parsers.flink import BANNER_LITERALS, localize, parse_flink_lines, parse_plain
 from logforensics.parsers.lines import read_lines
+from logforensics.parsers.metrics import KEEP_LITERALS as METRICS_LITERALS
 from logforensics.parsers.metrics import extract_metrics
 from logforensics.timeline import classify_records
 
@@ -123,9 +123,11 @@ class ScanResult:
     them, not by reading the input again from its start."""
 
 
-def keep_pattern(literals: Iterable[str]) -> list[str]:
-    """The literals a candidate record must hold, deduplicated (matched with Aho-Corasick, ``str.contains_any``)."""
-    return sorted({literal for literal in literals if literal})
+def keep_literals(catalogue: Catalogue) -> list[str]:
+    """The literals a record's header must hold to be parsed whole, deduplicated: a signal's literal, or one that
+    tells the startup banner (version, deployment) or a metric."""
+    signal_literals = (literal for signal in catalogue.signals.values() for literal in signal.literals)
+    return sorted({literal for literal in (*signal_literals, *BANNER_LITERALS, *METRICS_LITERALS) if literal})
 
 
 @dataclass(frozen=True)
