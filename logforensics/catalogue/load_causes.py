@@ -15,7 +15,7 @@ import regex
 
 from logforensics.catalogue.load_sequences import load_sequence, load_threshold, threshold_sequence
 from logforensics.catalogue.model import Cause, CauseTest, Sequence, Status, Threshold
-from logforensics.catalogue.tomlfile import File, enum, strings
+from logforensics.catalogue.tomlfile import File, KeySpec, enum, strings
 from logforensics.catalogue.versions import parse_range
 from logforensics.model import FindingKind, Remediation, Severity
 
@@ -33,8 +33,7 @@ CATEGORIES = (
 )
 FAILURE_TYPES = ("user", "system", "platform")
 
-# Allowed keys per table: key -> (python type(s), required).
-_CAUSE_KEYS: dict[str, tuple[type | tuple[type, ...], bool]] = {
+_CAUSE_KEYS: KeySpec = {
     "id": (str, True),
     "title": (str, True),
     "status": (str, True),
@@ -59,16 +58,16 @@ _CAUSE_KEYS: dict[str, tuple[type | tuple[type, ...], bool]] = {
     "remediation": (list, True),
     "tests": (list, False),
 }
-_APPLIES_KEYS: dict[str, tuple[type | tuple[type, ...], bool]] = {
+_APPLIES_KEYS: KeySpec = {
     "components": (list, False),
     "flink_versions": (str, False),
 }
-_REMEDIATION_KEYS: dict[str, tuple[type | tuple[type, ...], bool]] = {
+_REMEDIATION_KEYS: KeySpec = {
     "action": (str, True),
     "config": (dict, False),
     "flink_versions": (str, False),
 }
-_TEST_KEYS: dict[str, tuple[type | tuple[type, ...], bool]] = {
+_TEST_KEYS: KeySpec = {
     "name": (str, True),
     "expect": (str, True),
     "files": (dict, False),

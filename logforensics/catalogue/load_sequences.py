@@ -10,11 +10,10 @@ from __future__ import annotations
 from typing import Any
 
 from logforensics.catalogue.model import AbsentWindow, Aggregate, Aliases, Sequence, Step, Threshold
-from logforensics.catalogue.tomlfile import File, enum, parse_duration, strings
+from logforensics.catalogue.tomlfile import File, KeySpec, enum, parse_duration, strings
 from logforensics.model import KEY_COLUMNS, Severity
 
-# Allowed keys per table: key -> (python type(s), required).
-_SEQUENCE_KEYS: dict[str, tuple[type | tuple[type, ...], bool]] = {
+_SEQUENCE_KEYS: KeySpec = {
     "by": (list, True),
     "steps": (list, True),
     "maxspan": (str, True),
@@ -22,13 +21,13 @@ _SEQUENCE_KEYS: dict[str, tuple[type | tuple[type, ...], bool]] = {
     "absent": (list, False),
     "until": (list, False),
 }
-_ABSENT_KEYS: dict[str, tuple[type | tuple[type, ...], bool]] = {
+_ABSENT_KEYS: KeySpec = {
     "signal": (str, True),
     "before": (str, False),
     "after": (str, False),
     "keyed": (bool, False),
 }
-_THRESHOLD_KEYS: dict[str, tuple[type | tuple[type, ...], bool]] = {
+_THRESHOLD_KEYS: KeySpec = {
     "signal": ((str, list), True),
     "by": (list, True),
     "aggregate": (str, True),
@@ -38,7 +37,7 @@ _THRESHOLD_KEYS: dict[str, tuple[type | tuple[type, ...], bool]] = {
     "min_events": (int, False),
     "dedupe": (str, False),
 }
-_STEP_KEYS: dict[str, tuple[type | tuple[type, ...], bool]] = {
+_STEP_KEYS: KeySpec = {
     "signal": ((str, list), True),
     "min_count": (int, False),
     "optional": (bool, False),

@@ -11,14 +11,13 @@ import datetime as dt
 from typing import Any
 
 from logforensics.catalogue.model import Family, GapPredicate, GcPredicate, SearchIn, Signal, SignalSource
-from logforensics.catalogue.tomlfile import File, compile_check, enum, group_names, parse_duration, strings
+from logforensics.catalogue.tomlfile import File, KeySpec, compile_check, enum, group_names, parse_duration, strings
 from logforensics.model import KEY_COLUMNS
 
 MIN_LITERAL = 6
 """Shortest literal prefilter accepted."""
 
-# Allowed keys per table: key -> (python type(s), required).
-_SIGNAL_KEYS: dict[str, tuple[type | tuple[type, ...], bool]] = {
+_SIGNAL_KEYS: KeySpec = {
     "id": (str, True),
     "title": (str, True),
     "description": (str, False),
@@ -35,7 +34,7 @@ _SIGNAL_KEYS: dict[str, tuple[type | tuple[type, ...], bool]] = {
     "samples": (list, False),
     "misses": (list, False),
 }
-_GC_KEYS: dict[str, tuple[type | tuple[type, ...], bool]] = {
+_GC_KEYS: KeySpec = {
     "min_pause_ms": ((int, float), False),
     "full_only": (bool, False),
     "pauses_only": (bool, False),
@@ -48,7 +47,7 @@ _GC_KEYS: dict[str, tuple[type | tuple[type, ...], bool]] = {
     "min_rise_pct": ((int, float), False),
     "min_after_pct": ((int, float), False),
 }
-_GAP_KEYS: dict[str, tuple[type | tuple[type, ...], bool]] = {
+_GAP_KEYS: KeySpec = {
     "min_seconds": ((int, float), True),
 }
 

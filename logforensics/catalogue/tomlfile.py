@@ -16,6 +16,9 @@ from typing import Any
 import polars as pl
 import regex
 
+KeySpec = dict[str, tuple[type | tuple[type, ...], bool]]
+"""The keys a TOML table may hold: key -> (the Python type or types of its value, whether it is required)."""
+
 _DURATION = regex.compile(r"^\s*(\d+(?:\.\d+)?)\s*(ms|s|m|h)\s*$")
 _UNITS = {"ms": 0.001, "s": 1.0, "m": 60.0, "h": 3600.0}
 
@@ -44,9 +47,7 @@ class File:
     def error(self, key: str, message: str) -> None:
         self.problems.append(f"{self.label}:{self.line_of(key)}: {message}")
 
-    def check_table(
-        self, table: dict[str, Any], spec: dict[str, tuple[type | tuple[type, ...], bool]], where: str
-    ) -> bool:
+    def check_table(self, table: dict[str, Any], spec: KeySpec, where: str) -> bool:
         ok = True
         for key, value in table.items():
             if key not in spec:
