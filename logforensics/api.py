@@ -40,6 +40,7 @@ from logforensics.parsers.lines import read_lines
 from logforensics.parsers.trace import parse_trace
 from logforensics.resources import patterns_dir
 from logforensics.scan import keep_literals, scan_records, scan_source
+from logforensics.texts import EventTexts
 from logforensics.timeline import ParsedSource, assemble, classify_flink
 
 Progress = Callable[[str, int, int], None]
@@ -207,6 +208,7 @@ def analyze(
     if progress:
         progress("classifying", 0, 1)
     flink_events = [classify_flink(sources, catalogue)]
+    texts = EventTexts().update(p.scan.texts for p in logs + traces if p.scan is not None)
     for p in logs + traces:  # the timeline holds them from here on: no second copy
         if p.scan is not None:
             p.scan.events = p.scan.events.clear()
@@ -233,7 +235,7 @@ def analyze(
     if progress:
         progress("matching", 0, 1)
     findings = assembly.with_context(
-        build_findings(catalogue, events, assembly.available_signals(catalogue, parsed)), parsed, max_bytes
+        build_findings(catalogue, events, assembly.available_signals(catalogue, parsed)), parsed, max_bytes, texts
     )
 
     stats = tuple(assembly.stats(p, tz_label) for p in parsed)
@@ -260,4 +262,5 @@ def analyze(
         command=command,
         metrics=metrics,
         exceptions=merge_groups([scan.exceptions for scan in scans]),
+        texts=texts,
     )

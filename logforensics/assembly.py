@@ -17,11 +17,16 @@ from logforensics.errors import InputError
 from logforensics.inputs import Parsed
 from logforensics.model import METRICS_SCHEMA, Finding, Incident, SourceKind, SourceStats
 from logforensics.scan import ScanResult
+from logforensics.texts import EventTexts
 
 
-def with_context(findings: list[Finding], parsed: list[Parsed], max_bytes: int) -> list[Finding]:
-    """Evidence lines with the lines around them: from the lines in memory for inputs read whole, read again around
-    the line marks the scan left for the others."""
+def with_context(
+    findings: list[Finding], parsed: list[Parsed], max_bytes: int, texts: EventTexts | None = None
+) -> list[Finding]:
+    """Evidence lines with their texts (from ``texts`` where the timeline left them out: see texts.py) and the lines
+    around them: from the lines in memory for inputs read whole, read again around the line marks the scan left for
+    the others."""
+    findings = _with_texts(findings, texts) if texts is not None else findings
     wanted: dict[str, set[int]] = {}
     for finding in findings:
         for evidence in finding.evidence:
@@ -48,6 +53,24 @@ def with_context(findings: list[Finding], parsed: list[Parsed], max_bytes: int) 
                 if (around := context.get(e.source, {}).get(e.line))
                 else e
                 for e in finding.evidence
+            ),
+        )
+        for finding in findings
+    ]
+
+
+def _with_texts(findings: list[Finding], texts: EventTexts) -> list[Finding]:
+    rows = [(e.source, e.line, None) for f in findings for e in f.evidence if not e.text]
+    if not rows:
+        return findings
+    schema = {"source": pl.String(), "line": pl.Int64(), "text": pl.String()}
+    filled = texts.fill(pl.DataFrame(rows, schema=schema, orient="row")).drop_nulls("text")
+    text = {(source, line): value for source, line, value in filled.iter_rows()}
+    return [
+        replace(
+            finding,
+            evidence=tuple(
+                replace(e, text=text.get((e.source, e.line), e.text)) if not e.text else e for e in finding.evidence
             ),
         )
         for finding in findings

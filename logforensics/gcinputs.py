@@ -16,8 +16,7 @@ from logforensics.gcsets import GcPart, GcSet, edges, place_sets
 from logforensics.gcstarts import JvmStart
 from logforensics.gcsummary import gc_summary, set_stats
 from logforensics.inputs import Parsed
-from logforensics.match.findings import VERSION_SIGNAL
-from logforensics.model import GcSummary, SourceKind
+from logforensics.model import VERSION_SIGNAL, GcSummary, SourceKind
 from logforensics.parsers.gc import parse_gc
 from logforensics.timeline import ParsedSource
 

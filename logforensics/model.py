@@ -14,6 +14,8 @@ from typing import BinaryIO
 
 import polars as pl
 
+from logforensics.texts import EventTexts
+
 UTC_MS = pl.Datetime("ms", "UTC")
 
 
@@ -166,7 +168,9 @@ EVENTS_SCHEMA: dict[str, pl.DataType] = {
     "level": pl.Categorical(),
     **{key: pl.Categorical() for key in KEY_COLUMNS},
     "value": pl.Float64(),  # a number the signal measures (pause_ms, gap seconds, checkpoint duration...)
-    "text": pl.String(),  # the record's message and continuation lines (EVENT_TEXT_CAP), shown as evidence
+    # the record's message and continuation lines (EVENT_TEXT_CAP), shown as evidence; null for a log's events in the
+    # analysis' timeline, whose texts are kept compressed beside it (texts.py, Analysis.with_text)
+    "text": pl.String(),
 }
 
 # Metrics found in logs (MemoryLogger, Slf4jReporter): one row per (time, source, scope, metric) sample.
@@ -179,6 +183,9 @@ METRICS_SCHEMA: dict[str, pl.DataType] = {
     "metric": pl.String(),  # e.g. "heap_used_mb", "Status.JVM.CPU.Load", "backPressuredTimeMsPerSecond"
     "value": pl.Float64(),
 }
+
+VERSION_SIGNAL = "flink_version_banner"
+"""The signal whose text tells the Flink version (the one event text the analysis itself reads)."""
 
 TEXT_CAP = 2000
 """Characters kept of one log line (a GC event's line, a context line)."""
@@ -305,3 +312,9 @@ class Analysis:
     command: str = ""
     metrics: pl.DataFrame = field(default_factory=lambda: pl.DataFrame(schema=METRICS_SCHEMA), repr=False)
     exceptions: tuple[ExceptionGroup, ...] = ()
+    texts: EventTexts = field(default_factory=EventTexts, repr=False)
+    """The texts of the log events in ``events`` (whose ``text`` is null there): see texts.py and :meth:`with_text`."""
+
+    def with_text(self, events: pl.DataFrame) -> pl.DataFrame:
+        """``events`` (rows of ``self.events``) with their texts filled in: for the rows shown or exported."""
+        return self.texts.fill(events)

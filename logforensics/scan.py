@@ -29,6 +29,7 @@ from logforensics.model import (
     METRICS_SCHEMA,
     RECORDS_SCHEMA,
     UTC_MS,
+    VERSION_SIGNAL,
     ExceptionGroup,
     SourceKind,
 )
@@ -37,6 +38,7 @@ from logforensics.parsers.flink import BANNER_LITERALS, localize, parse_flink_li
 from logforensics.parsers.lines import read_lines
 from logforensics.parsers.metrics import KEEP_LITERALS as METRICS_LITERALS
 from logforensics.parsers.metrics import extract_metrics
+from logforensics.texts import EventTexts
 from logforensics.timeline import classify_records
 
 CHUNK_BYTES = 16 << 20
@@ -69,6 +71,8 @@ class Digest:
     exceptions: tuple[ExceptionGroup, ...]
     banner: pl.DataFrame
     """RECORDS_SCHEMA: the records that can tell the Flink version and the deployment."""
+    texts: EventTexts
+    """The events' texts, compressed (``events.text`` is null but for the version banner: see texts.py)."""
 
 
 def compact(frame: pl.DataFrame) -> pl.DataFrame:
@@ -86,8 +90,10 @@ def compact(frame: pl.DataFrame) -> pl.DataFrame:
 
 def digest(records: pl.DataFrame, kind: SourceKind, catalogue: Catalogue) -> Digest:
     records = records.with_columns(source_kind=pl.lit(str(kind)))
+    events, texts = _texts_apart(classify_records(records, catalogue.signals.values()))
     return Digest(
-        events=compact(classify_records(records, catalogue.signals.values())),
+        events=events,
+        texts=texts,
         metrics=compact(extract_metrics(records.drop("source_kind"), {})),
         exceptions=group_exceptions(records.drop("source_kind")),
         banner=records.drop("source_kind")
@@ -102,12 +108,23 @@ def digest(records: pl.DataFrame, kind: SourceKind, catalogue: Catalogue) -> Dig
     )
 
 
+def _texts_apart(events: pl.DataFrame) -> tuple[pl.DataFrame, EventTexts]:
+    """``events`` without their texts (but the version banner's, which the analysis reads), and the texts."""
+    texts = EventTexts()
+    for (source,), frame in events.partition_by("source", as_dict=True).items():
+        texts.add(str(source), frame)
+    inline = pl.col("kind") == VERSION_SIGNAL
+    return compact(events.with_columns(text=pl.when(inline).then(pl.col("text")))), texts
+
+
 @dataclass
 class ScanResult:
     events: pl.DataFrame = field(default_factory=lambda: pl.DataFrame(schema=EVENTS_SCHEMA))
     metrics: pl.DataFrame = field(default_factory=lambda: pl.DataFrame(schema=METRICS_SCHEMA))
     exceptions: tuple[ExceptionGroup, ...] = ()
     banner: pl.DataFrame = field(default_factory=lambda: pl.DataFrame(schema=RECORDS_SCHEMA))
+    texts: EventTexts = field(default_factory=EventTexts)
+    """The texts of ``events`` (see texts.py)."""
     lines: int = 0
     records_total: int = 0
     unparsed_lines: int = 0
@@ -341,6 +358,7 @@ def _fold(result: ScanResult, digests: list[Digest]) -> None:
     result.events = pl.concat([d.events for d in digests], how="vertical")
     result.metrics = pl.concat([d.metrics for d in digests], how="vertical")
     result.exceptions = merge_groups([d.exceptions for d in digests])
+    result.texts = EventTexts().update(d.texts for d in digests)
     result.banner = pl.concat([d.banner for d in digests], how="vertical").head(_BANNER_CAP)
 
 

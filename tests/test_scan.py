@@ -185,8 +185,10 @@ def test_an_event_keeps_the_first_kilobyte_of_its_text_and_says_it_was_cut(tmp_p
     frames = b"\tat java.util.Arrays.copyOf(Arrays.java:3236)\n"
     path = tmp_path / "taskmanager.log"
     path.write_bytes(task % (1, 1) + frames * 100 + task % (2, 2) + frames * 2)
-    events = analyze([path]).events.filter(pl.col("kind") == "task_state_changed").sort("line")
-    long_text, short_text = events["text"].to_list()
+    analysis = analyze([path])
+    events = analysis.events.filter(pl.col("kind") == "task_state_changed").sort("line")
+    assert events["text"].null_count() == 2  # kept compressed beside the timeline (texts.py)
+    long_text, short_text = analysis.with_text(events)["text"].to_list()
     assert len(long_text) == EVENT_TEXT_CAP and long_text.endswith("…")
     assert long_text.startswith("Map (1/2)#0 (8d3c7b1e0f2a4c6e9b5d7f1a3c5e7b9d) switched from RUNNING to FAILED.\n")
     assert short_text == (

@@ -33,7 +33,7 @@ from logforensics.catalogue.model import Catalogue, Cause, Status
 from logforensics.catalogue.versions import Version, parse_range, version_in_text
 from logforensics.match.sequence import Event, KeyResolver, Match, event_text, find_matches
 from logforensics.match.threshold import find_threshold_matches, window_label
-from logforensics.model import Evidence, Finding, FindingKind, Remediation
+from logforensics.model import VERSION_SIGNAL, Evidence, Finding, FindingKind, Remediation
 
 MAX_EVIDENCE = 12
 MIN_ROOT_CONFIDENCE = 0.4
@@ -43,7 +43,6 @@ SIMULTANEOUS = dt.timedelta(seconds=60)
 STALE_SYMPTOM = dt.timedelta(minutes=30)
 """A symptom that ended this long before a cause began is not explained by it."""
 EXPERIMENTAL_CAP = 0.5
-VERSION_SIGNAL = "flink_version_banner"
 _KIND_TIER = {FindingKind.ROOT_CAUSE: 0, FindingKind.RISK: 1, FindingKind.SYMPTOM: 2}
 _FAR = dt.datetime.max.replace(tzinfo=dt.UTC)
 

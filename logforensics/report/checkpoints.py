@@ -26,6 +26,7 @@ from logforensics.report.formatting import (
     shorten_middle,
 )
 from logforensics.report.linechart import line_chart
+from logforensics.texts import EventTexts
 
 TRIGGERED = "checkpoint_triggered"
 COMPLETED = "checkpoint_completed"
@@ -71,18 +72,19 @@ TABLE_SCHEMA: dict[str, pl.DataType] = {
 }
 
 
-def checkpoint_table(events: pl.DataFrame) -> pl.DataFrame:
-    """One row per (job, checkpoint id) seen in ``events``, in :data:`TABLE_SCHEMA`, sorted by job and id."""
+def checkpoint_table(events: pl.DataFrame, texts: EventTexts | None = None) -> pl.DataFrame:
+    """One row per (job, checkpoint id) seen in ``events``, in :data:`TABLE_SCHEMA`, sorted by job and id; ``texts``
+    holds the texts that ``events`` leaves null (see texts.py)."""
     kinds = [TRIGGERED, COMPLETED, *FAILURE_KINDS, *NOTE_KINDS]
     cp = (
-        events.filter(pl.col("kind").is_in(kinds), pl.col("checkpoint_id").is_not_null())
-        .select("kind", "checkpoint_id", "job_id", "ts", "source", "line", "value", "text")
+        events.select("kind", "checkpoint_id", "job_id", "ts", "source", "line", "value", "text")
+        .filter(pl.col("kind").is_in(kinds), pl.col("checkpoint_id").is_not_null())
         .with_columns(pl.col("checkpoint_id").cast(pl.String).cast(pl.Int64, strict=False))
         .filter(pl.col("checkpoint_id").is_not_null())
         .with_row_index("_row")
     )
     # Texts are read only for the one completion line of each checkpoint (a day of checkpoints is 100 000s of lines).
-    texts = cp["text"]
+    text_of = cp.select("source", "line", "text")
     cp = cp.drop("text")
     if cp.is_empty():
         return pl.DataFrame(schema=TABLE_SCHEMA)
@@ -121,10 +123,6 @@ def checkpoint_table(events: pl.DataFrame) -> pl.DataFrame:
             line=pl.col("line").sort_by("outcome_row", descending=True, maintain_order=True).first(),
         )
         .with_columns(
-            size_bytes=pl.lit(texts)
-            .gather(pl.col("completed_row"))
-            .str.extract(COMPLETED_SIZE, 1)
-            .cast(pl.Int64, strict=False),
             status=pl.when(pl.col("completed_ts").is_not_null() | pl.col("duration_ms").is_not_null())
             .then(pl.lit("completed"))
             .when(pl.col("worst").is_not_null())
@@ -138,6 +136,13 @@ def checkpoint_table(events: pl.DataFrame) -> pl.DataFrame:
         )
         .sort(["job_id", "checkpoint_id"], nulls_last=True)
     )
+    completed = text_of.with_row_index("completed_row").join(
+        table.select("completed_row"), on="completed_row", how="semi"
+    )
+    sizes = (texts.fill(completed) if texts is not None else completed).select(
+        "completed_row", size_bytes=pl.col("text").str.extract(COMPLETED_SIZE, 1).cast(pl.Int64, strict=False)
+    )
+    table = table.join(sizes, on="completed_row", how="left", maintain_order="left")
     return table.select(pl.col(name).cast(dtype) for name, dtype in TABLE_SCHEMA.items())
 
 
@@ -228,16 +233,18 @@ def _shown(table: pl.DataFrame) -> pl.DataFrame:
 def build_checkpoints(
     events: pl.DataFrame,
     *,
+    texts: EventTexts | None = None,
     window: TimeWindow | None,
     incident: TimeWindow | None,
     href_of: Callable[[str, int], str | None],
 ) -> CheckpointsView:
     """``href_of(source, line)`` links a checkpoint's outcome to its timeline row, or gives None."""
-    table = checkpoint_table(events)
+    table = checkpoint_table(events, texts)
     if table.is_empty():
         return CheckpointsView((), (), None, "No checkpoint was logged (or checkpointing is off).")
     names = dict(
-        events.filter(pl.col("job_id").is_not_null(), pl.col("job_name").is_not_null())
+        events.select("job_id", "job_name")
+        .filter(pl.col("job_id").is_not_null(), pl.col("job_name").is_not_null())
         .group_by("job_id")
         .agg(pl.col("job_name").first())
         .iter_rows()

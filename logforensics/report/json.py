@@ -20,6 +20,7 @@ from logforensics.report.checkpoints import checkpoint_table, job_summary
 from logforensics.report.metrics import metrics_summary
 from logforensics.report.output import write_atomic
 from logforensics.report.quality import skew_table
+from logforensics.texts import EventTexts
 
 SCHEMA_VERSION = 1
 
@@ -111,8 +112,8 @@ def _rounded(value: float | None) -> float | None:
     return None if value is None else round(value, 3)
 
 
-def _checkpoints(events: pl.DataFrame) -> dict[str, Any]:
-    table = checkpoint_table(events)
+def _checkpoints(events: pl.DataFrame, texts: EventTexts) -> dict[str, Any]:
+    table = checkpoint_table(events, texts)
     jobs = [
         {
             "job_id": row["job_id"],
@@ -197,7 +198,7 @@ def to_document(analysis: Analysis) -> dict[str, Any]:
         "catalogue_version": analysis.catalogue_version,
         "generated_at": iso(analysis.generated_at),
         "exceptions": [_exception(group) for group in analysis.exceptions],
-        "checkpoints": _checkpoints(analysis.events),
+        "checkpoints": _checkpoints(analysis.events, analysis.texts),
         "metrics": _metrics(analysis.metrics),
         "data_quality": _data_quality(analysis.events),
     }

@@ -138,13 +138,13 @@ def _exceptions(analysis: Analysis) -> pl.DataFrame:
 def parquet_tables(analysis: Analysis) -> dict[str, pl.DataFrame]:
     """The tables of the export, by file stem, in :data:`TABLES` order."""
     return {
-        "events": analysis.events,
+        "events": analysis.with_text(analysis.events),
         "gc_events": analysis.gc_events,
         "findings": _findings(analysis),
         "evidence": _evidence(analysis),
         "metrics": analysis.metrics,
         "exceptions": _exceptions(analysis),
-        "checkpoints": checkpoint_table(analysis.events),
+        "checkpoints": checkpoint_table(analysis.events, analysis.texts),
     }
 
 

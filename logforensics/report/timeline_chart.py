@@ -27,6 +27,7 @@ from logforensics.report.axes import (
     time_ticks,
 )
 from logforensics.report.formatting import format_ts, natural_key, shorten, shorten_middle
+from logforensics.texts import EventTexts
 
 # --- event families: how the timeline colours and shapes a signal -----------------------------------------------------
 
@@ -98,11 +99,9 @@ def classify_events(events: pl.DataFrame) -> pl.DataFrame:
         .join(ranks, on="_family", how="left")
         .select(*keys, "_family", "lane", "family_rank")
     )
-    return (
-        events.join(drawn, on=keys, how="left", nulls_equal=True, maintain_order="left")
-        .with_columns(family=pl.col("_family"))
-        .select(*events.columns, "lane", "family_rank")
-    )
+    # Joined on the key columns alone, then set beside the events' own columns: a join would copy all of them.
+    labels = events.select(keys).join(drawn, on=keys, how="left", nulls_equal=True, maintain_order="left")
+    return events.with_columns(family=labels["_family"], lane=labels["lane"], family_rank=labels["family_rank"])
 
 
 # --- the timeline chart -----------------------------------------------------------------------------------------------
@@ -260,12 +259,16 @@ def timeline_chart(
     anchor: Callable[[str, int], str],
     incident: TimeWindow | None = None,
     max_markers: int = MAX_MARKERS,
+    texts: EventTexts | None = None,
 ) -> TimelineChart | None:
     """The timeline of ``classified`` (events from :func:`classify_events`) over ``window``; None when none has a time.
 
-    ``anchor(source, line)`` names the table row a marker links to.
+    ``anchor(source, line)`` names the table row a marker links to; ``texts`` holds the texts that ``classified``
+    leaves null (see texts.py), read for the markers only.
     """
-    classified = _limit_lanes(classified.filter(pl.col("ts").is_not_null()))
+    # The columns drawn, before any filter: a filter copies every column it keeps (millions of events).
+    drawn = classified.select("lane", "family", "ts", "source", "line", "kind", "text", "family_rank")
+    classified = _limit_lanes(drawn.filter(pl.col("ts").is_not_null()))
     if classified.is_empty():
         return None
     lane_counts = dict(classified.group_by("lane").len().iter_rows())
@@ -295,7 +298,8 @@ def timeline_chart(
         )
 
     markers = []
-    for row in _bucketed_markers(classified, plot, window, max_markers).iter_rows(named=True):
+    bucketed = _bucketed_markers(classified, plot, window, max_markers)
+    for row in (texts.fill(bucketed) if texts is not None else bucketed).iter_rows(named=True):
         family = FAMILY_BY_ID[row["family"]]
         markers.append(
             Marker(

@@ -252,7 +252,8 @@ def build_verdict(
     window_from_events: bool,
 ) -> VerdictView:
     incident = analysis.incident
-    jobs, tms, affected_note = _affected(ranked, _in_window(analysis.events, bounds))
+    named = analysis.events.select("ts", "job_id", "job_name", "tm_id")  # before the filter: it copies what it keeps
+    jobs, tms, affected_note = _affected(ranked, _in_window(named, bounds))
     if bounds is None:
         window_text, duration = "unknown", ""
     else:
@@ -319,7 +320,9 @@ def _missing_inputs(analysis: Analysis, taskmanagers: Iterable[str], said: Itera
         )
     if SourceKind.FLINK_JOBMANAGER not in analysed and "jobmanager log" not in already:
         hints.append("No JobManager log: it records the restarts, lost TaskManagers and checkpoints.")
-    tm_logs = analysis.events.filter(pl.col("source_kind") == SourceKind.FLINK_TASKMANAGER.value)
+    tm_logs = analysis.events.select("source_kind", "tm_id").filter(
+        pl.col("source_kind") == SourceKind.FLINK_TASKMANAGER.value
+    )
     if SourceKind.FLINK_TASKMANAGER not in analysed:
         hints.append("No TaskManager log: the affected TaskManagers' own logs show what they were doing.")
     else:

@@ -88,7 +88,11 @@ def _timeline(
     incident: TimeWindow | None,
     anchors: Anchors,
 ) -> TimelineView:
-    chart = None if window is None else timeline_chart(classified, window, anchor=anchors.event, incident=incident)
+    chart = (
+        None
+        if window is None
+        else timeline_chart(classified, window, anchor=anchors.event, incident=incident, texts=analysis.texts)
+    )
     lines = {"source": EVENTS_SCHEMA["source"], "line": pl.Int64()}
     marked = pl.DataFrame([(m.source, m.line) for m in chart.markers] if chart else [], schema=lines, orient="row")
     cited = pl.DataFrame(
@@ -110,7 +114,7 @@ def _timeline(
         .head(EVENTS_TABLE_CAP)
     )
     chosen = (
-        classified[ranking["_row"]]
+        analysis.with_text(classified[ranking["_row"]])
         .sort(["ts", "source", "line"], nulls_last=True, maintain_order=True)
         .with_columns(keys=_key_list(), text=pl.col("text").fill_null("").str.slice(0, EVENT_TEXT_CAP + 1))
     )
@@ -307,7 +311,9 @@ def build_view(analysis: Analysis, *, embed_js: bool = True) -> ReportView:
         gc=_gc(analysis, chart_window, incident),
         metrics=build_metrics(analysis.metrics, window=chart_window, incident=incident),
         exceptions=build_exceptions(analysis.exceptions, href_of=href_of),
-        checkpoints=build_checkpoints(events, window=chart_window, incident=incident, href_of=href_of),
+        checkpoints=build_checkpoints(
+            events, texts=analysis.texts, window=chart_window, incident=incident, href_of=href_of
+        ),
         quality=build_quality(analysis.sources, events, tz_used=analysis.incident.tz_used, href_of=href_of),
         provenance=_provenance(analysis),
     )
