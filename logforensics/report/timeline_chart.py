@@ -203,14 +203,21 @@ def _bucketed_markers(plotted: pl.DataFrame, plot: PlotArea, window: TimeWindow,
     group = ["lane", "bucket", "family"]
     # Each (lane, family) as one number: counting the markers of a bucketing is then a count of distinct integers
     # (the search below counts about ten bucketings of up to millions of events).
-    slots = plotted.select(
-        slot=pl.struct("lane", "family").rank("dense").cast(pl.Int64),
-        offset=pl.col("ts").dt.epoch("ms") - window.start_ms,
+    # Sorted by slot and time, the buckets of one slot never go back: a bucketing's markers are the rows where the slot
+    # or the bucket changes (a pass over two integer columns, not a hash of them per bucketing).
+    slots = (
+        plotted.select(
+            slot=pl.struct("lane", "family").rank("dense").cast(pl.Int64),
+            offset=pl.col("ts").dt.epoch("ms") - window.start_ms,
+        )
+        .unique()
+        .sort("slot", "offset")
     )
 
     def markers_with(n_buckets: int) -> int:
         bucket = (pl.col("offset") * n_buckets // window.span_ms).clip(0, n_buckets - 1)
-        return int(slots.select((pl.col("slot") * n_buckets + bucket).n_unique()).item())
+        changed = (pl.col("slot") != pl.col("slot").shift()) | (bucket != bucket.shift())
+        return int(slots.select(changed.fill_null(True).sum()).item())
 
     # The finest bucketing (at most one marker every few pixels) that stays within the marker budget.
     low, high = 1, max(1, int(plot.inner_width // _MARKER_SPACING_PX))
