@@ -2,10 +2,11 @@
 
 An event's text (its record's message and continuation lines, EVENT_TEXT_CAP) is most of what it weighs, and is read
 for few events: the evidence of the findings, the rows of the report's tables, the chart's markers. A 1 GiB
-jobmanager.log yields 2.3 M events whose texts weigh 430 MB as polars strings (two thirds of the timeline); the same
-texts as zstd-compressed Arrow IPC weigh 17 MB (log messages repeat themselves). So the scan moves each batch of
-events' texts here, one compressed block per batch, and leaves ``text`` null in the timeline; :meth:`EventTexts.fill`
+jobmanager.log yields 2.3 M events whose texts weigh 428 MiB as polars strings (two thirds of the timeline); the
+same texts as zstd-compressed Arrow IPC, one block per digest batch, weigh 36 MiB (log messages repeat themselves).
+So the scan moves each batch of events' texts here and leaves ``text`` null in the timeline; :meth:`EventTexts.fill`
 puts them back into the rows that are shown or exported, decompressing only the blocks that hold them, one at a time.
+Blocks are kept in no particular order: a block is read when a wanted line falls in its range.
 
 The events of one record share its text, and a record is known by its source and first line: that is the key.
 """
@@ -46,20 +47,13 @@ class EventTexts:
             return
         buffer = io.BytesIO()
         texts.cast(_TEXTS_SCHEMA).write_ipc(buffer, compression="zstd")  # type: ignore[arg-type]
-        first, last = texts["line"][0], texts["line"][-1]
-        blocks = self.blocks.setdefault(source, [])
-        blocks.append(_Block(first, last, buffer.getvalue()))
-        if len(blocks) > 1 and blocks[-2].first > first:  # batches of one source usually come in line order
-            blocks.sort(key=lambda block: block.first)
+        self.blocks.setdefault(source, []).append(_Block(texts["line"][0], texts["line"][-1], buffer.getvalue()))
 
     def update(self, others: Iterable[EventTexts]) -> EventTexts:
         """Take in the blocks of ``others`` (the texts of other sources, or later batches of the same)."""
         for other in others:
             for source, blocks in other.blocks.items():
-                for block in blocks:
-                    self.blocks.setdefault(source, []).append(block)
-        for blocks in self.blocks.values():
-            blocks.sort(key=lambda block: block.first)
+                self.blocks.setdefault(source, []).extend(blocks)
         return self
 
     @property
@@ -79,8 +73,7 @@ class EventTexts:
         )
         found: list[pl.DataFrame] = []
         for (source,), lines in wanted.partition_by("source", as_dict=True).items():
-            blocks = self.blocks.get(str(source), [])
-            for block in blocks:
+            for block in self.blocks.get(str(source), []):
                 if not lines["line"].is_between(block.first, block.last).any():
                     continue
                 found.append(

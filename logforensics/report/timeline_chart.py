@@ -201,10 +201,9 @@ def _limit_lanes(classified: pl.DataFrame) -> pl.DataFrame:
 
 def _bucketed_markers(plotted: pl.DataFrame, plot: PlotArea, window: TimeWindow, max_markers: int) -> pl.DataFrame:
     group = ["lane", "bucket", "family"]
-    # Each (lane, family) as one number: counting the markers of a bucketing is then a count of distinct integers
-    # (the search below counts about ten bucketings of up to millions of events).
-    # Sorted by slot and time, the buckets of one slot never go back: a bucketing's markers are the rows where the slot
-    # or the bucket changes (a pass over two integer columns, not a hash of them per bucketing).
+    # Each (lane, family) as one number, the rows sorted by it and by time: the buckets of one slot never go back, so a
+    # bucketing's markers are the rows where the slot or the bucket changes (the search below counts about ten
+    # bucketings of up to millions of events: a pass over two integer columns each, not a hash).
     slots = (
         plotted.select(
             slot=pl.struct("lane", "family").rank("dense").cast(pl.Int64),
