@@ -58,23 +58,45 @@ FAMILY_BY_ID = {family.id: family for family in FAMILIES}
 _DRAWN_AS = {catalogue: family.id for family in FAMILIES for catalogue in family.catalogue_families}
 
 
+FAMILY_DTYPE = pl.Enum([family.id for family in FAMILIES])
+"""The ``family`` column of :func:`classify_events`: its physical value is the family's rank (0 = most serious)."""
+_NO_TM = 2**32 - 1
+"""Stands for a null ``tm_id`` in the lane key (categorical codes are 32-bit)."""
+
+
 def classify_events(events: pl.DataFrame) -> pl.DataFrame:
-    """The events with ``family`` (a :data:`FAMILIES` id), ``family_rank`` (0 = most serious) and ``lane`` columns.
+    """The events with ``family`` (:data:`FAMILY_DTYPE`), ``family_rank`` (0 = most serious) and ``lane`` (an Enum of
+    the lanes' names, in lexical order, with ``jm``, ``gc`` and ``more`` always among them) columns.
 
     Every event of a GC log is a GC event; other events are drawn by their signal's catalogue family.
     Lanes: GC-log events go to the ``gc`` lane; events naming a TaskManager (``tm_id``, or the one TaskManager id a
     TaskManager log's own events name) to ``tm:<id>``; other JobManager events to ``jm``; the rest to ``src:<file>``.
     """
     from_gc_log = pl.col("source_kind") == SourceKind.GC_LOG.value
-    family = pl.when(from_gc_log).then(pl.lit("gc")).otherwise(pl.col("family").replace_strict(_DRAWN_AS, default=None))
+    family = (
+        pl.when(from_gc_log)
+        .then(pl.lit("gc", dtype=FAMILY_DTYPE))
+        .otherwise(pl.col("family").replace_strict(_DRAWN_AS, default="other", return_dtype=FAMILY_DTYPE))
+        .fill_null("other")
+    )
+    # A lane depends on the source (and so its kind) and the TaskManager id alone: both categorical, so the pair is
+    # one 64-bit key. Lanes are named once per distinct key (a few thousand) and mapped back by that key: the events
+    # of a jobmanager.log are millions, and a join or a string per event would copy them.
+    keyed = events.select(
+        "source",
+        "source_kind",
+        "tm_id",
+        _lane_key=pl.col("source").cast(pl.Categorical()).to_physical().cast(pl.UInt64) * 2**32
+        + pl.col("tm_id").cast(pl.Categorical()).to_physical().cast(pl.UInt64).fill_null(_NO_TM),
+    )
     own_tm = (
-        events.filter(pl.col("source_kind") == SourceKind.FLINK_TASKMANAGER.value, pl.col("tm_id").is_not_null())
+        keyed.filter(pl.col("source_kind") == SourceKind.FLINK_TASKMANAGER.value, pl.col("tm_id").is_not_null())
         .group_by("source")
         .agg(pl.col("tm_id").unique().alias("own_tm_ids"))
         .filter(pl.col("own_tm_ids").list.len() == 1)
         .select("source", own_tm_id=pl.col("own_tm_ids").list.first())
     )
-    tm = pl.coalesce("tm_id", "own_tm_id")
+    tm = pl.coalesce("tm_id", "own_tm_id").cast(pl.String)
     lane = (
         pl.when(from_gc_log)
         .then(pl.lit("gc"))
@@ -82,26 +104,18 @@ def classify_events(events: pl.DataFrame) -> pl.DataFrame:
         .then(pl.lit("tm:") + tm)
         .when(pl.col("source_kind") == SourceKind.FLINK_JOBMANAGER.value)
         .then(pl.lit("jm"))
-        .otherwise(pl.lit("src:") + pl.col("source"))
+        .otherwise(pl.lit("src:") + pl.col("source").cast(pl.String))
     )
-    ranks = pl.DataFrame(
-        {"_family": [f.id for f in FAMILIES], "family_rank": list(range(len(FAMILIES)))},
-        schema={"_family": pl.String(), "family_rank": pl.Int64()},
+    lanes = keyed.unique("_lane_key", keep="first").join(own_tm, on="source", how="left").select("_lane_key", lane=lane)
+    lane_dtype = pl.Enum(sorted({"jm", "gc", "more", *lanes["lane"].drop_nulls()}))
+    lane_of_key = (
+        keyed["_lane_key"].replace_strict(lanes["_lane_key"], lanes["lane"], return_dtype=lane_dtype)
+        if lanes.height  # (polars returns an empty column unchanged, not cast)
+        else pl.Series(dtype=lane_dtype)
     )
-    # Family and lane depend on these columns only: they are worked out once per distinct combination (a few
-    # thousand) and joined back to the events (millions in a jobmanager.log).
-    keys = ["source", "source_kind", "family", "tm_id"]
-    drawn = (
-        events.select(keys)
-        .unique()
-        .join(own_tm, on="source", how="left")
-        .with_columns(_family=family.fill_null(pl.lit("other")), lane=lane)
-        .join(ranks, on="_family", how="left")
-        .select(*keys, "_family", "lane", "family_rank")
+    return events.with_columns(family=family, lane=lane_of_key).with_columns(
+        family_rank=pl.col("family").to_physical().cast(pl.Int64)
     )
-    # Joined on the key columns alone, then set beside the events' own columns: a join would copy all of them.
-    labels = events.select(keys).join(drawn, on=keys, how="left", nulls_equal=True, maintain_order="left")
-    return events.with_columns(family=labels["_family"], lane=labels["lane"], family_rank=labels["family_rank"])
 
 
 # --- the timeline chart -----------------------------------------------------------------------------------------------
@@ -194,29 +208,29 @@ def _limit_lanes(classified: pl.DataFrame) -> pl.DataFrame:
     if per_lane.height <= MAX_LANES:
         return classified
     kept = [*per_lane.head(MAX_LANES - 1)["lane"].to_list(), "jm", "gc"]
-    return classified.with_columns(
-        lane=pl.when(pl.col("lane").is_in(kept)).then(pl.col("lane")).otherwise(pl.lit("more"))
-    )
+    more = pl.lit("more", classified.schema["lane"])
+    return classified.with_columns(lane=pl.when(pl.col("lane").is_in(kept)).then(pl.col("lane")).otherwise(more))
 
 
 def _bucketed_markers(plotted: pl.DataFrame, plot: PlotArea, window: TimeWindow, max_markers: int) -> pl.DataFrame:
-    group = ["lane", "bucket", "family"]
-    # Each (lane, family) as one number, the rows sorted by it and by time: the buckets of one slot never go back, so a
-    # bucketing's markers are the rows where the slot or the bucket changes (the search below counts about ten
-    # bucketings of up to millions of events: a pass over two integer columns each, not a hash).
-    slots = (
-        plotted.select(
-            slot=pl.struct("lane", "family").rank("dense").cast(pl.Int64),
-            offset=pl.col("ts").dt.epoch("ms") - window.start_ms,
-        )
-        .unique()
-        .sort("slot", "offset")
+    """One row per drawn marker: the first event (by time, source, line) of each (lane, family, time bucket), with the
+    bucket's event count, last time and most frequent signals."""
+    # Each (lane, family) as one number, and with the event's time offset one sort key: sorted, the buckets of one slot
+    # never go back, so a bucketing's markers are the rows where the slot or the bucket changes (the search below
+    # counts about ten bucketings of up to millions of events: one pass over an integer column each, not a hash).
+    n_families = len(FAMILIES)
+    slot = pl.col("lane").to_physical().cast(pl.Int64) * n_families + pl.col("family").to_physical().cast(pl.Int64)
+    stride = window.span_ms + 1
+    keys = (
+        plotted.select(key=slot * stride + (pl.col("ts").dt.epoch("ms") - window.start_ms).clip(0, window.span_ms))
+        .sort("key")
+        .select(slot=pl.col("key") // stride, offset=pl.col("key") % stride)
     )
 
     def markers_with(n_buckets: int) -> int:
         bucket = (pl.col("offset") * n_buckets // window.span_ms).clip(0, n_buckets - 1)
         changed = (pl.col("slot") != pl.col("slot").shift()) | (bucket != bucket.shift())
-        return int(slots.select(changed.fill_null(True).sum()).item())
+        return int(keys.select(changed.fill_null(True).sum()).item())
 
     # The finest bucketing (at most one marker every few pixels) that stays within the marker budget.
     low, high = 1, max(1, int(plot.inner_width // _MARKER_SPACING_PX))
@@ -224,9 +238,11 @@ def _bucketed_markers(plotted: pl.DataFrame, plot: PlotArea, window: TimeWindow,
         while low < high:
             middle = (low + high + 1) // 2
             low, high = (middle, high) if markers_with(middle) <= max_markers else (low, middle - 1)
+    group = ["lane", "bucket", "family"]
+    # Grouped on narrow columns (enums, integers): only the first event of each group is then gathered whole.
     bucketed = plotted.select(
-        "lane", "family", "ts", "source", "line", "kind", "text", "family_rank", bucket=plot.bucket_expr(window, high)
-    )
+        "lane", "family", "kind", "ts", "source", "line", bucket=plot.bucket_expr(window, high)
+    ).with_row_index("_row")
     top_kinds = (
         bucketed.group_by([*group, "kind"])
         .agg(n=pl.len())
@@ -234,16 +250,16 @@ def _bucketed_markers(plotted: pl.DataFrame, plot: PlotArea, window: TimeWindow,
         .group_by(group)
         .agg(kinds=pl.format("{} ×{}", pl.col("kind").fill_null("?"), pl.col("n")).head(4), n_kinds=pl.len())
     )
-    return (
+    firsts = (
         bucketed.sort(["ts", "source", "line"])
         .group_by(group)
-        .agg(
-            pl.col("ts", "source", "line", "kind", "text", "family_rank").first(),
-            last_ts=pl.col("ts").last(),
-            count=pl.len(),
-        )
+        .agg(pl.col("_row").first(), last_ts=pl.col("ts").last(), count=pl.len())
         .join(top_kinds, on=group, how="left")
-        .with_columns(x=plot.x_expr(window))
+    )
+    return (
+        plotted[firsts["_row"]]
+        .select("lane", "family", "ts", "source", "line", "kind", "text", "family_rank")
+        .with_columns(firsts.select("bucket", "last_ts", "count", "kinds", "n_kinds"), x=plot.x_expr(window))
         .sort(["family_rank", "ts", "lane"], descending=[True, False, False])
     )
 
