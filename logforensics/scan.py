@@ -38,6 +38,7 @@ from logforensics.parsers.flink import BANNER_LITERALS, localize, parse_flink_li
 from logforensics.parsers.lines import read_lines
 from logforensics.parsers.metrics import KEEP_LITERALS as METRICS_LITERALS
 from logforensics.parsers.metrics import extract_metrics
+from logforensics.strings import compact
 from logforensics.texts import EventTexts
 from logforensics.timeline import classify_records
 
@@ -73,19 +74,6 @@ class Digest:
     """RECORDS_SCHEMA: the records that can tell the Flink version and the deployment."""
     texts: EventTexts
     """The events' texts, compressed (``events.text`` is null but for the version banner: see texts.py)."""
-
-
-def compact(frame: pl.DataFrame) -> pl.DataFrame:
-    """``frame`` with its strings copied into buffers of their own.
-
-    A polars string that was sliced, filtered or extracted from a longer one is a view into the buffer of all the
-    original strings, and keeps it alive: the events of a chunk would hold the whole chunk's text (measured: a 1 GiB
-    log kept ~0.8 GB alive this way). What outlives its chunk is copied; that costs time in proportion to what is
-    kept, which is little."""
-    strings = [name for name, dtype in frame.schema.items() if dtype == pl.String]
-    if not strings or frame.height == 0:
-        return frame
-    return frame.with_columns(pl.concat_str(pl.col(name), pl.lit("")).alias(name) for name in strings)
 
 
 def digest(records: pl.DataFrame, kind: SourceKind, catalogue: Catalogue) -> Digest:

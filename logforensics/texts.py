@@ -19,6 +19,8 @@ from dataclasses import dataclass, field
 
 import polars as pl
 
+from logforensics.strings import owned
+
 _TEXTS_SCHEMA: dict[str, pl.DataType] = {"line": pl.Int64(), "text": pl.String()}
 
 
@@ -76,10 +78,11 @@ class EventTexts:
             for block in self.blocks.get(str(source), []):
                 if not lines["line"].is_between(block.first, block.last).any():
                     continue
+                # The texts kept are copied out: as views they would hold the whole decompressed block (~30 MB).
                 found.append(
                     block.read()
                     .join(lines.select("line"), on="line", how="semi")
-                    .with_columns(source=pl.lit(str(source), dtype=pl.String), text=_copied("text"))
+                    .with_columns(source=pl.lit(str(source), dtype=pl.String), text=owned("text"))
                 )
         if not found:
             return events
@@ -95,11 +98,3 @@ class EventTexts:
             .with_columns(pl.coalesce("text", "_stored").cast(events.schema["text"]).alias("text"))
             .drop("_source", "_line", "_stored")
         )
-
-
-def _copied(column: str) -> pl.Expr:
-    """``column`` (strings) copied into buffers of its own. The rows a join or filter keeps of a string column still
-    point into the buffers of all its rows (polars views): without the copy, each block a fill reads (about 30 MB
-    decompressed for a few kept rows) would stay in memory as long as its rows do. (A one-column ``concat_str`` is
-    returned as it is: the empty string makes it build new strings.)"""
-    return pl.concat_str(pl.col(column), pl.lit(""))

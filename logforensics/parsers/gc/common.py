@@ -10,6 +10,7 @@ from dataclasses import dataclass
 import polars as pl
 
 from logforensics.model import GC_EVENTS_SCHEMA
+from logforensics.strings import owned
 
 UNIFIED = "gc_unified"
 LEGACY = "gc_legacy"
@@ -170,7 +171,7 @@ def compact(frame: pl.DataFrame, keep: pl.Expr, *columns: str) -> pl.DataFrame:
     filtered string column points into the whole file's buffers: every later pass over the few rows kept would jump
     through hundreds of MB (a cache miss per row, 7x the cost of reading them in order) and keep the whole file
     alive."""
-    return frame.filter(keep).select(*columns, "line_no", line=pl.concat_str(pl.col("line"), pl.lit("")))
+    return frame.filter(keep).select(*columns, "line_no", line=owned("line"))
 
 
 def in_file_order(parts: list[pl.DataFrame]) -> pl.DataFrame:
