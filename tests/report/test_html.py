@@ -35,6 +35,7 @@ from logforensics.model import (
 )
 from logforensics.report import html as report_html
 from logforensics.report import timeline_chart
+from logforensics.report.axes import TimeWindow
 from logforensics.report.formatting import format_ts
 from logforensics.report.html import environment, render_html, script_json, write_html
 from logforensics.report.view import EVENTS_TABLE_CAP, VIEW_FIELDS, ReportView, build_view, format_duration
@@ -876,3 +877,30 @@ def test_durations(seconds: float, text: str) -> None:
 def test_event_families(kind: str, family: str) -> None:
     row = event(1, JM_LOG, 1, kind, "text")
     assert timeline_chart.classify_events(events_frame([row]))["family"].to_list() == [family]
+
+
+def test_lanes_beyond_the_cap_share_one_lane_and_markers_keep_their_first_event() -> None:
+    n_tms = timeline_chart.MAX_LANES + 6
+    rows = [event(10.0 * n, JM_LOG, n, "checkpoint_completed", f"Checkpoint {n} done") for n in range(1, 4)]
+    for n in range(n_tms):
+        source = f"tm-{n:02d}/taskmanager.log"
+        kind = "heap_oom" if n < 3 else "tm_registered"  # the TaskManagers with a serious event keep their lane
+        # Two events at the same time, the later line given first: the marker is the one of the earlier line.
+        rows += [event(100.0 + n, source, 9, "tm_registered", f"second of tm-{n:02d}", tm_id=f"tm-{n:02d}")]
+        rows += [event(100.0 + n, source, 7, kind, f"first of tm-{n:02d}", tm_id=f"tm-{n:02d}")]
+    classified = timeline_chart.classify_events(events_frame(rows))
+    assert classified["family_rank"].to_list()[:1] == [6]  # "other"
+    assert set(classified["lane"].dtype.categories) >= {"jm", "gc", "more"}  # type: ignore[attr-defined]
+    window = TimeWindow.between(at(0), at(200))
+    chart = timeline_chart.timeline_chart(classified, window, anchor=lambda source, line: f"{source}-{line}")
+    assert chart is not None
+    titles = [lane.title for lane in chart.lanes]
+    assert len(titles) == timeline_chart.MAX_LANES + 2  # JobManager, 23 TaskManagers, "more", GC
+    assert titles[-2].startswith(f"events of the TaskManagers and files without a lane of their own: {2 * 7:,} events")
+    assert all(any(t.startswith(f"TaskManager tm-{n:02d}:") for t in titles) for n in range(3))
+    assert titles[0] == "JobManager: 3 events" and titles[-1] == "GC logs: 0 events"
+    # A marker stands for the earliest event of its bucket and family: of two at the same time, the first line (the
+    # second line has a marker of its own only where its family differs, the TaskManagers with an OOM).
+    with_oom = {f"tm-{n:02d}/taskmanager.log" for n in range(3)}
+    assert chart.markers and all(m.line != 9 or (m.source in with_oom and m.family == "other") for m in chart.markers)
+    assert {m.family for m in chart.markers if m.line == 7 and m.source in with_oom} == {"oom"}
