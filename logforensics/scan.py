@@ -35,7 +35,7 @@ from logforensics.model import (
 )
 from logforensics.parsers.exceptions import group_exceptions, merge_groups
 from logforensics.parsers.flink import BANNER_LITERALS, localize, parse_flink_lines, parse_plain
-from logforensics.parsers.lines import read_lines
+from logforensics.parsers.lines import ODDITIES, read_lines
 from logforensics.parsers.metrics import KEEP_LITERALS as METRICS_LITERALS
 from logforensics.parsers.metrics import extract_metrics
 from logforensics.strings import compact
@@ -314,8 +314,12 @@ def scan_source(
 def _combine(done: list[_Chunk], digests: list[Digest], warnings: list[str]) -> ScanResult:
     """The chunks' results in file order, with the silences that straddle two chunks."""
     result = ScanResult()
+    said = dict.fromkeys(w for chunk in done for w in chunk.warnings)
+    # Two chunks are read at once, and an oddity is looked for until either says it: which chunk says it depends on
+    # timing, so the oddities come last, in one order.
+    warnings.extend(w for w in said if w not in warnings and w not in ODDITIES)
+    warnings.extend(w for w in ODDITIES if w in said and w not in warnings)
     for chunk in done:
-        warnings.extend(w for w in chunk.warnings if w not in warnings)
         result.lines += chunk.lines
         result.records_total += chunk.records_total
         result.unparsed_lines += chunk.unparsed_lines

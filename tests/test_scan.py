@@ -4,16 +4,21 @@ from __future__ import annotations
 
 import datetime as dt
 import random
+import threading
+import time
 from itertools import pairwise
 from pathlib import Path
+from typing import Any
 
 import polars as pl
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+import logforensics.api as api
 import logforensics.blocks as blockio
 import logforensics.context as ctx
+import logforensics.parsers.lines as lines
 import logforensics.scan as scan
 from logforensics.api import analyze
 from logforensics.report.json import render_json
@@ -73,6 +78,58 @@ def test_results_do_not_depend_on_chunk_and_batch_sizes(
     monkeypatch.setattr(scan, "_scan_chunk", lambda *args: calls.append(1) or original(*args))
     assert render_json(analyze([SAMPLES / incident], now=now)) == whole
     assert len(calls) > 20  # the logs really went through many small chunks
+
+
+@pytest.mark.parametrize("incident", ["yarn-pmem-kill-1.12", "k8s-oomkilled-1.18"])
+def test_small_logs_scanned_two_at_a_time_give_what_one_at_a_time_gives(
+    incident: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    now = dt.datetime(2026, 1, 1, tzinfo=dt.UTC)
+    lock = threading.Lock()
+    active, most = [0], [0]
+    original = api._scan
+
+    def counted(*args: Any) -> None:
+        with lock:
+            active[0] += 1
+            most[0] = max(most[0], active[0])
+        try:
+            time.sleep(0.05)  # long enough for the next log to start beside it
+            original(*args)
+        finally:
+            with lock:
+                active[0] -= 1
+
+    monkeypatch.setattr(api, "_scan", counted)
+    together = render_json(analyze([SAMPLES / incident], now=now))
+    assert most[0] == 2
+    most[0] = 0
+    monkeypatch.setattr(api, "SCANNED_ALONGSIDE_BYTES", -1)  # every log alone
+    assert render_json(analyze([SAMPLES / incident], now=now)) == together
+    assert most[0] == 1
+
+
+def test_oddities_are_said_in_one_order_whichever_chunk_found_them() -> None:
+    """Two chunks are read at once, and each looks for an oddity only until one of them said it: which chunk says it
+    depends on timing. The scan lists the oddities last, in one order."""
+    said = [(lines.LONE_CR, "a long line"), (lines.INVALID_UTF8, lines.NUL_BYTES), (lines.NO_FINAL_EOL,)]
+    orders = []
+    for warnings in (said, said[::-1], [(), said[1] + said[0], said[2]]):
+        chunks = [scan._Chunk(pl.DataFrame(), 1, 1, 0, tuple(w)) for w in warnings]
+        orders.append(scan._combine(chunks, [], ["cut at --max-bytes"]).warnings)
+    assert (
+        orders[0]
+        == orders[1]
+        == orders[2]
+        == [
+            "cut at --max-bytes",
+            "a long line",
+            lines.INVALID_UTF8,
+            lines.NUL_BYTES,
+            lines.LONE_CR,
+            lines.NO_FINAL_EOL,
+        ]
+    )
 
 
 def test_context_lines_around_evidence(tmp_path: Path) -> None:

@@ -203,4 +203,6 @@ def _section_found(blob: Blob, ctx: Context, section: Section, label: str) -> Fo
             stream.seek(section.start)
             return stream.read(min(length, HEAD_BYTES))
 
-    return Found(blob.path, label, length, reader=guarded(reader), header=guarded_head(header))
+    # A dump on disk, not compressed: each read opens the file and seeks to its own section.
+    independent = blob.depth == 0 and not blob.compressed
+    return Found(blob.path, label, length, reader=guarded(reader), header=guarded_head(header), independent=independent)

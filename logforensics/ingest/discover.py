@@ -242,7 +242,9 @@ def _decoded(blob: Blob, wide: str, ctx: Context) -> Iterator[Found]:
 
 def _single(blob: Blob, ctx: Context) -> Found:
     if blob.plain_file:  # read by read_bounded (or streamed by the caller): plain and .gz alike
-        return Found(blob.path, blob.label, blob.size, budget=ctx.budget if blob.compressed else None)
+        if blob.compressed:
+            return Found(blob.path, blob.label, blob.size, budget=ctx.budget)
+        return Found(blob.path, blob.label, blob.size, independent=True)
     return Found(
         blob.path,
         blob.label,

@@ -74,6 +74,9 @@ class Found:
     """Rotated parts of one log share a group (the label of the current file), in oldest-first order."""
     budget: Budget | None = field(default=None, compare=False, repr=False)
     """A ``.gz`` file on disk: what it inflates counts toward ``max_total_bytes`` (read from ``path``)."""
+    independent: bool = False
+    """Reading it touches nothing that the reading of another input touches (no inflate budget, archive stream or
+    shared split): a file on disk, or a section of an uncompressed dump on disk. It may be read on another thread."""
 
     def head(self) -> bytes:
         if self.header is not None:

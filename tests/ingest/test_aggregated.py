@@ -158,3 +158,22 @@ def test_a_file_that_only_looks_like_a_dump_stays_one_input(tmp_path: Path) -> N
     text = b"LogType:x\nLogLength:3\nbut no contents line\n"
     (tmp_path / "notes.txt").write_bytes(text)
     assert [f.label for f in discover([tmp_path], tmp_path)] == ["notes.txt"]
+
+
+def test_which_inputs_may_be_read_on_another_thread(tmp_path: Path) -> None:
+    """Only what shares no state with other inputs' reading: a file on disk, a section of a dump on disk. A ``.gz``
+    charges the inflate budget; the sections of a compressed dump share its inflater, those in a tar its stream."""
+    (tmp_path / APP).write_bytes(hadoop3_dump())
+    (tmp_path / "taskmanager.log").write_bytes(TM_LOG)
+    (tmp_path / "taskmanager.log.1.gz").write_bytes(gzip.compress(TM_LOG))
+    (tmp_path / "dump.log.gz").write_bytes(gzip.compress(hadoop3_dump()))
+    with tarfile.open(tmp_path / "logs.tar", "w") as tar:
+        add_member(tar, "app/" + APP, hadoop3_dump())
+    found = by_label(discover([tmp_path], tmp_path))
+    independent = {label for label, item in found.items() if item.independent}
+    assert independent == {"taskmanager.log", *(f"{APP}#{name}" for name in EXPECTED)}
+    assert {label.partition("#")[0] for label in found if label not in independent} == {
+        "taskmanager.log.1.gz",
+        "dump.log.gz",
+        "logs.tar!/app/" + APP,
+    }

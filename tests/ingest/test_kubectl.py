@@ -52,6 +52,7 @@ def test_prefix_splits_by_pod_and_strips(tmp_path: Path, timestamps: bool) -> No
     (tmp_path / "all.log").write_bytes(kubectl(pods, prefix=True, timestamps=timestamps))
     found = by_label(discover([tmp_path / "all.log"], tmp_path))
     assert sorted(found) == [f"all.log#{JM_POD}", f"all.log#{TM_POD}"]
+    assert not any(item.independent for item in found.values())  # the pods share one split of the file
     tm = found[f"all.log#{TM_POD}"]
     read = tm.read(1 << 30)
     assert read.data == joined(tm_text())
