@@ -106,17 +106,16 @@ def classify_records(records: pl.DataFrame, signals: Iterable[Signal]) -> pl.Dat
         literal: frame["_row"] for (literal,), frame in pairs.partition_by("literal", as_dict=True).items()
     }
     # What the per-signal steps read: each signal gathers its rows from these columns only.
-    # Labels become categorical here, once, as the events frame has them (a signal then gathers 4 bytes a row).
-    labels = [pl.col(name).cast(EVENTS_SCHEMA[name]) for name in ("source", "source_kind", "level")]
-    candidates = candidates.select("ts", *labels, "line", "message", "text")
-    frames: list[pl.DataFrame] = []
+    searched = candidates.select("source_kind", "level", "message", "text")
+    plans: list[pl.LazyFrame] = []
     for signal in line_signals:
         held = [rows_by_literal[literal] for literal in signal.literals if literal in rows_by_literal]
         if not held:
             continue
         holding = pl.concat(held).unique(maintain_order=True) if len(held) > 1 else held[0]
         column = "text" if signal.search_in is SearchIn.TEXT else "message"
-        rows = candidates[holding].filter(
+        rows = searched[holding].lazy().with_columns(_row=holding)
+        rows = rows.filter(
             pl.col("source_kind").is_in(_source_kind_of(signal)),
             pl.col(column).str.contains_any(list(signal.literals)),
         )
@@ -126,42 +125,48 @@ def classify_records(records: pl.DataFrame, signals: Iterable[Signal]) -> pl.Dat
         if groups:
             # One regex pass: the empty group that opens the pattern is null exactly where the regex does not match.
             extracted = (
-                rows.with_columns(_groups=pl.col(column).str.extract_groups(f"(?P<{_MATCHED}>)(?:{signal.regex})"))
+                rows.select("_row", _groups=pl.col(column).str.extract_groups(f"(?P<{_MATCHED}>)(?:{signal.regex})"))
                 .unnest("_groups")
                 .filter(pl.col(_MATCHED).is_not_null())
             )
         else:
-            extracted = rows.filter(pl.col(column).str.contains(signal.regex or ""))
-        if extracted.height == 0:
-            continue
-        frames.append(
+            extracted = rows.filter(pl.col(column).str.contains(signal.regex or "")).select("_row")
+        # Only what differs between signals, per event; the record's own columns are gathered once, below.
+        plans.append(
             extracted.select(
-                pl.col("ts"),
-                pl.when(pl.col("ts").is_null())
-                .then(_label("missing", "ts_quality"))
-                .otherwise(_label("exact", "ts_quality"))
-                .alias("ts_quality"),
-                pl.col("source"),
-                pl.col("source_kind"),
-                pl.col("line"),
+                "_row",
                 _label(signal.id, "kind"),
                 _label(str(signal.family), "family"),
-                pl.col("level"),
-                *[
-                    (pl.col(key).cast(EVENTS_SCHEMA[key]) if key in groups else _label(None, key)).alias(key)
-                    for key in KEY_COLUMNS
-                ],
+                *[pl.col(key).cast(EVENTS_SCHEMA[key]) for key in KEY_COLUMNS if key in groups],
                 (
                     pl.col(signal.value_group).cast(pl.Float64, strict=False)
                     if signal.value_group
                     else pl.lit(None, dtype=pl.Float64)
                 ).alias("value"),
-                _capped(pl.col("text")).alias("text"),
             )
         )
+    # The signals' queries run together (one call, spread over the cores): each is small next to the cost of a call.
+    frames = [frame for frame in pl.collect_all(plans) if frame.height]
     if not frames:
         return _empty_events()
-    return pl.concat(frames, how="vertical_relaxed").cast(EVENTS_SCHEMA)  # type: ignore[arg-type]
+    found = pl.concat(frames, how="diagonal")
+    # Labels become categorical here, as the events frame has them; the text is cut once per record.
+    record = candidates.select(
+        "ts",
+        pl.when(pl.col("ts").is_null()).then(_label("missing", "ts_quality")).otherwise(_label("exact", "ts_quality")),
+        *[pl.col(name).cast(EVENTS_SCHEMA[name]) for name in ("source", "source_kind")],
+        "line",
+        pl.col("level").cast(EVENTS_SCHEMA["level"]),
+        _capped(pl.col("text")).alias("text"),
+    )[found["_row"]]
+    return (
+        pl.concat([record, found.drop("_row")], how="horizontal")
+        .select(
+            pl.col(name) if name in found.columns or name in record.columns else pl.lit(None, dtype).alias(name)
+            for name, dtype in EVENTS_SCHEMA.items()
+        )
+        .cast(EVENTS_SCHEMA)  # type: ignore[arg-type]
+    )
 
 
 def _label(value: str | None, column: str) -> pl.Expr:
