@@ -45,6 +45,19 @@ def test_python_dash_m_works() -> None:
     assert "analyze" in result.stdout
 
 
+def test_the_allocator_purges_freed_pages_unless_told_otherwise() -> None:
+    """polars reads ``_RJEM_MALLOC_CONF`` when it loads and appends it to its own jemalloc options (see
+    logforensics/__init__.py): imported first, logforensics asks for freed pages to be purged at once."""
+    show = "import logforensics, polars, os; print(os.environ['_RJEM_MALLOC_CONF'])"
+    env = {k: v for k, v in os.environ.items() if k != "_RJEM_MALLOC_CONF"}
+    ours = subprocess.run([sys.executable, "-c", show], env=env, capture_output=True, text=True, check=True)
+    assert ours.stdout.strip().split(",")[-1] == "muzzy_decay_ms:0"
+    env["_RJEM_MALLOC_CONF"] = "dirty_decay_ms:2000"
+    theirs = subprocess.run([sys.executable, "-c", show], env=env, capture_output=True, text=True, check=True)
+    assert theirs.stdout.strip().split(",")[-1] == "dirty_decay_ms:2000"
+    assert "muzzy_decay_ms:0" not in theirs.stdout
+
+
 def test_analyze_writes_reports_and_exit_codes_follow_fail_on(tmp_path: Path) -> None:
     (tmp_path / "taskmanager.log").write_text(TM)
     html, js = tmp_path / "r.html", tmp_path / "r.json"
