@@ -50,8 +50,8 @@ LONE_CR = (
 NO_FINAL_EOL = "the last line has no line end: the file stops mid-line (cut short, or still being written)"
 BINARY_SPLIT = "binary content: lines split without the CSV reader"
 ODDITIES = (INVALID_UTF8, NUL_BYTES, LONE_CR, NO_FINAL_EOL)
-"""What ``read_lines`` says of the bytes, last and in this order; the first three are looked for only until an earlier
-chunk of the file said them (``said``)."""
+"""What ``read_lines`` says of the bytes, last and in this order; the first three are looked for only until a chunk
+of the file said them (``said``: the scan reads two chunks at once, so which one says them is a matter of timing)."""
 
 
 def long_line(limit: int) -> str:
