@@ -27,7 +27,6 @@ from logforensics.report.axes import (
     time_ticks,
 )
 from logforensics.report.formatting import format_ts, natural_key, shorten, shorten_middle
-from logforensics.texts import EventTexts
 
 # --- event families: how the timeline colours and shapes a signal -----------------------------------------------------
 
@@ -281,12 +280,12 @@ def timeline_chart(
     anchor: Callable[[str, int], str],
     incident: TimeWindow | None = None,
     max_markers: int = MAX_MARKERS,
-    texts: EventTexts | None = None,
+    fill: Callable[[pl.DataFrame], pl.DataFrame] | None = None,
 ) -> TimelineChart | None:
     """The timeline of ``classified`` (events from :func:`classify_events`) over ``window``; None when none has a time.
 
-    ``anchor(source, line)`` names the table row a marker links to; ``texts`` holds the texts that ``classified``
-    leaves null (see texts.py), read for the markers only.
+    ``anchor(source, line)`` names the table row a marker links to; ``fill`` puts the texts that ``classified`` leaves
+    null (see texts.py) into the rows of the markers, the only rows whose text the chart shows.
     """
     # The columns drawn, before any filter: a filter copies every column it keeps (millions of events).
     drawn = classified.select("lane", "family", "ts", "source", "line", "kind", "text", "family_rank")
@@ -321,7 +320,7 @@ def timeline_chart(
 
     markers = []
     bucketed = _bucketed_markers(classified, plot, window, max_markers)
-    for row in (texts.fill(bucketed) if texts is not None else bucketed).iter_rows(named=True):
+    for row in (fill(bucketed) if fill is not None else bucketed).iter_rows(named=True):
         family = FAMILY_BY_ID[row["family"]]
         markers.append(
             Marker(

@@ -463,6 +463,26 @@ def test_every_in_page_link_and_marker_points_to_an_existing_anchor(page: str) -
     assert not dangling
 
 
+def test_a_marker_shows_its_own_events_text_where_a_silence_ends_on_a_records_line() -> None:
+    """A silence's event sits on the line that ends it, beside the events of that line's record; each marker quotes
+    its own event (the texts of the markers and of the table are read once, for both)."""
+    from logforensics.api import analyze
+    from tests.conftest import SAMPLES
+
+    page = render_html(analyze([SAMPLES / "heap-oom-1.10"], now=dt.datetime(2026, 1, 1, tzinfo=dt.UTC)))
+    titles = re.findall(r'<path class="marker"[^>]*><title>([^<]*)</title>', page)
+    by_place: dict[str, list[tuple[str, str]]] = {}
+    for title in titles:
+        head, _, text = title.partition("\n")
+        _, kind, place = head.split(" · ")
+        by_place.setdefault(place, []).append((kind, text))
+    shared = {place: marks for place, marks in by_place.items() if len(marks) > 1}
+    assert any(kind == "tm_log_gap" for marks in shared.values() for kind, _ in marks), "a silence shares a line"
+    for marks in by_place.values():
+        for kind, text in marks:
+            assert text.startswith("No log line for ") == (kind == "tm_log_gap"), (kind, text)
+
+
 def test_lanes_per_taskmanager_jobmanager_and_gc(page: str) -> None:
     chart = svg_elements(section(page, "timeline"))[0]
     labels = re.findall(r'<text class="lane-label"[^>]*><title>[^<]*</title>([^<]*)</text>', chart)
