@@ -111,15 +111,16 @@ def _timeline(
         )
         return analysis.with_text(classified[ranking["_row"]])
 
-    shown: list[pl.DataFrame] = []
+    table: pl.DataFrame | None = None
 
     def fill_markers(markers: pl.DataFrame) -> pl.DataFrame:
         # Every marked event is in the table: the table's rows are chosen here and their texts read once, for both
         # (each read of the texts decompresses the blocks that hold them: 0.3 s on a 1 GiB jobmanager.log).
-        shown.append(rows_shown(markers.select(pl.col("source").cast(lines["source"]), "line")))
+        nonlocal table
+        table = rows_shown(markers.select(pl.col("source").cast(lines["source"]), "line"))
         # By kind too: a silence's made-up text is on the line that ends it, beside the events of that line's record.
         on = ["source", "line", "kind"]
-        texts = shown[0].select(*on, _text="text").unique(on, keep="first")
+        texts = table.select(*on, _text="text").unique(on, keep="first")
         with_texts = (
             markers.join(texts, on=on, how="left", nulls_equal=True, maintain_order="left")
             .with_columns(text=pl.coalesce("text", "_text"))
@@ -132,7 +133,8 @@ def _timeline(
         if window is None
         else timeline_chart(classified, window, anchor=anchors.event, incident=incident, fill=fill_markers)
     )
-    table = shown[0] if shown else rows_shown(pl.DataFrame(schema=lines))
+    if table is None:  # no chart, or none of its markers
+        table = rows_shown(pl.DataFrame(schema=lines))
     chosen = table.sort(["ts", "source", "line"], nulls_last=True, maintain_order=True).with_columns(
         keys=_key_list(), text=pl.col("text").fill_null("").str.slice(0, EVENT_TEXT_CAP + 1)
     )
