@@ -91,9 +91,10 @@ def classify_records(records: pl.DataFrame, signals: Iterable[Signal]) -> pl.Dat
     candidates = (
         records.with_columns(message=pl.col("message").fill_null(""))
         .with_columns(
-            _hits=pl.col("message").str.extract_many(message_literals, overlapping=True).list.concat(in_detail)
+            _hits=pl.col("message").str.extract_many(message_literals, overlapping=True),
+            _detail_hits=in_detail,
         )
-        .filter(pl.col("_hits").list.len() > 0)
+        .filter((pl.col("_hits").list.len() > 0) | (pl.col("_detail_hits").list.len() > 0))
         .with_columns(
             text=pl.when(pl.col("detail").is_not_null())
             .then(pl.col("message") + "\n" + pl.col("detail"))
@@ -101,24 +102,21 @@ def classify_records(records: pl.DataFrame, signals: Iterable[Signal]) -> pl.Dat
         )
         .with_row_index("_row")
     )
-    pairs = candidates.select("_row", literal=pl.col("_hits").list.unique()).explode("literal")
-    rows_by_literal = {
-        literal: frame["_row"] for (literal,), frame in pairs.partition_by("literal", as_dict=True).items()
-    }
-    # What the per-signal steps read: each signal gathers its rows from these columns only.
-    searched = candidates.select("source_kind", "level", "message", "text")
+    # Rows by literal, apart for the message and the continuation lines: a signal that reads the message only takes
+    # the rows whose message holds one of its literals, and needs no second look.
+    rows_in_message = _rows_by_literal(candidates, "_hits")
+    rows_in_detail = _rows_by_literal(candidates.filter(pl.col("_detail_hits").list.len() > 0), "_detail_hits")
     plans: list[pl.LazyFrame] = []
     for signal in line_signals:
-        held = [rows_by_literal[literal] for literal in signal.literals if literal in rows_by_literal]
+        column = "text" if signal.search_in is SearchIn.TEXT else "message"
+        places = (rows_in_message, rows_in_detail) if signal.search_in is SearchIn.TEXT else (rows_in_message,)
+        held = [rows[literal] for literal in signal.literals for rows in places if literal in rows]
         if not held:
             continue
         holding = pl.concat(held).unique(maintain_order=True) if len(held) > 1 else held[0]
-        column = "text" if signal.search_in is SearchIn.TEXT else "message"
-        rows = searched[holding].lazy().with_columns(_row=holding)
-        rows = rows.filter(
-            pl.col("source_kind").is_in(_source_kind_of(signal)),
-            pl.col(column).str.contains_any(list(signal.literals)),
-        )
+        # What the signal's query reads, gathered for its rows only.
+        rows = candidates.select("source_kind", "level", column)[holding].lazy().with_columns(_row=holding)
+        rows = rows.filter(pl.col("source_kind").is_in(_source_kind_of(signal)))
         if signal.levels:
             rows = rows.filter(pl.col("level").is_in(list(signal.levels)))
         groups = list(signal.groups)
@@ -167,6 +165,12 @@ def classify_records(records: pl.DataFrame, signals: Iterable[Signal]) -> pl.Dat
         )
         .cast(EVENTS_SCHEMA)  # type: ignore[arg-type]
     )
+
+
+def _rows_by_literal(candidates: pl.DataFrame, hits: str) -> dict[str, pl.Series]:
+    """The ``_row`` numbers of the candidates whose list column ``hits`` holds each literal."""
+    pairs = candidates.select("_row", literal=pl.col(hits).list.unique()).explode("literal").drop_nulls("literal")
+    return {literal: frame["_row"] for (literal,), frame in pairs.partition_by("literal", as_dict=True).items()}
 
 
 def _label(value: str | None, column: str) -> pl.Expr:

@@ -159,11 +159,12 @@ _TIMES_SCHEMA: dict[str, pl.DataType] = {
 
 def _timestamp(spec: Layout, date_hint: dt.date | None) -> pl.Expr:
     stamp = pl.col("line").str.slice(0, spec.ts_width)
-    if spec.ts_format.endswith("%.3f"):
+    if spec.ts_format.endswith(".%3f"):  # "." or "," before the milliseconds
         stamp = stamp.str.replace(",", ".", literal=True)
     if spec.date_from_context:
         return _time_only(stamp, spec.ts_format, date_hint)
-    return stamp.str.to_datetime(spec.ts_format, time_unit="ms", strict=False)
+    # No cache: a log's timestamps are nearly all distinct, and hashing them costs more than parsing them twice.
+    return stamp.str.to_datetime(spec.ts_format, time_unit="ms", strict=False, cache=False)
 
 
 def _quick_level(spec: Layout) -> pl.Expr:
@@ -235,7 +236,7 @@ def _text_fields(headers: pl.DataFrame, spec: Layout) -> pl.DataFrame:
 def _time_only(stamp: pl.Expr, fmt: str, date_hint: dt.date | None) -> pl.Expr:
     """Times of day on ``date_hint``, a day later each time the clock goes back by more than 12 hours."""
     day = date_hint or dt.date(1970, 1, 1)
-    time_of_day = stamp.str.to_time(fmt, strict=False)
+    time_of_day = stamp.str.to_time(fmt, strict=False, cache=False)
     millis = time_of_day.cast(pl.Int64) // 1_000_000
     rollover = (millis < millis.forward_fill().shift(1) - 12 * 3600 * 1000).fill_null(False).cast(pl.Int64).cum_sum()
     start = pl.lit(dt.datetime.combine(day, dt.time()), dtype=pl.Datetime("ms"))

@@ -55,7 +55,7 @@ LAYOUTS: dict[str, Layout] = {
             "iso",
             rf"^\d{{4}}-\d\d-\d\dT\d\d:\d\d:\d\d[,.]\d{{3}} +{LEVELS}\b",
             23,
-            "%Y-%m-%dT%H:%M:%S%.3f",
+            "%Y-%m-%dT%H:%M:%S.%3f",
             "2024-05-02T08:15:01.204 INFO  org.apache.flink.runtime.jobmaster.JobMaster [] - Starting execution "
             "of job 'orders' (4a2ce1f7e1a86d1b0b7a0d3c5e9f1a22) under job master id 00000000000000000000000000000000.",
             "ISO 8601 'T' between date and time, '.' or ',' before the milliseconds",
@@ -64,7 +64,7 @@ LAYOUTS: dict[str, Layout] = {
             "logback",
             rf"^\d{{4}}-\d\d-\d\d \d\d:\d\d:\d\d\.\d{{3}} \[.*?\] +{LEVELS}\b",
             23,
-            "%Y-%m-%d %H:%M:%S%.3f",
+            "%Y-%m-%d %H:%M:%S.%3f",
             "2020-04-01 10:00:00.123 [flink-akka.actor.default-dispatcher-3] INFO  "
             "o.a.f.runtime.taskexecutor.TaskExecutor  - Received task Map (1/2).",
             "logback.xml: `%d{yyyy-MM-dd HH:mm:ss.SSS} [%thread] %-5level %logger{60} %X{sourceThread} - %msg%n`",
@@ -73,7 +73,7 @@ LAYOUTS: dict[str, Layout] = {
             "time_only",
             rf"^\d\d:\d\d:\d\d[,.]\d{{3}} +{LEVELS}\b",
             12,
-            "%H:%M:%S%.3f",
+            "%H:%M:%S.%3f",
             "00:43:26,132 INFO  org.apache.flink.runtime.taskmanager.Task                     - Source: Custom "
             "Source (1/1) (5d7c1a1b0e0f4d5a9b0c8e2f1a3b4c5d) switched from RUNNING to FAILED.",
             "IDE and local runs, `%d{HH:mm:ss,SSS}`: the date is taken from context",

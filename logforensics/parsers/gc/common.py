@@ -215,7 +215,9 @@ def pause_columns() -> dict[str, pl.Expr]:
 def parse_date(text: pl.Expr) -> pl.Expr:
     """``2023-03-14T10:12:01.123+0100`` (or ``+01:00``, ``Z``, a decimal comma) as UTC ms."""
     normal = text.str.replace(",", ".", literal=True).str.replace(r"Z$", "+0000")
-    parsed = normal.str.to_datetime("%Y-%m-%dT%H:%M:%S%.f%z", strict=False, time_unit="ms").dt.convert_time_zone("UTC")
+    parsed = normal.str.to_datetime(
+        "%Y-%m-%dT%H:%M:%S%.f%z", strict=False, time_unit="ms", cache=False
+    ).dt.convert_time_zone("UTC")
     return pl.when(parsed.dt.year().is_between(_MIN_YEAR, _MAX_YEAR)).then(parsed)
 
 
