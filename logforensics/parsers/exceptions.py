@@ -164,6 +164,8 @@ def trace_parts(records: pl.DataFrame) -> pl.DataFrame:
         message=pl.col("message").fill_null(""),
         detail=pl.col("detail"),
     )
+    # Only a multi-line record or a message naming an exception can hold a trace: the others are not hashed.
+    base = base.filter(pl.col("detail").is_not_null() | pl.col("message").str.contains_any(list(KEEP_LITERALS)))
     parts = _distinct_parts(base.select("message", "detail").unique())
     return base.join(parts, on=["message", "detail"], how="inner", nulls_equal=True).select(
         "source",
