@@ -286,7 +286,7 @@ def scan_source(
             batch.append(kept)
             batch_bytes += int(kept.estimated_size())
             if batch_bytes >= DIGEST_BYTES:
-                digests.append(pool.submit(digest, pl.concat(batch), kind, catalogue))
+                digests.append(pool.submit(digest, pl.concat(batch, rechunk=True), kind, catalogue))
                 batch.clear()
                 batch_bytes = 0
 
@@ -302,7 +302,7 @@ def scan_source(
         while running:
             settle(running.popleft())
         if batch:
-            digests.append(pool.submit(digest, pl.concat(batch), kind, catalogue))
+            digests.append(pool.submit(digest, pl.concat(batch, rechunk=True), kind, catalogue))
         results = [future.result() for future in digests]
     result = _combine(done, results, warnings)
     result.sha256 = hasher.hexdigest()
