@@ -48,10 +48,10 @@ from logforensics.batch_summary import (
     remove_stale_temporaries,
     write_marker,
     write_summary,
-    write_text_atomic,
 )
 from logforensics.errors import InputError
 from logforensics.ingest.limits import Limits
+from logforensics.report.output import check_output, write_atomic
 
 __all__ = ["ScanProgress", "ScanReport", "default_workers", "scan"]
 
@@ -120,6 +120,7 @@ def scan(
     if workers is not None and workers < 0:
         raise InputError(f"--workers {workers}: must be 0 (this process) or more")
     out = Path(outdir).absolute()
+    check_output(out, folder=True, what="--output")
     out.mkdir(parents=True, exist_ok=True)
     with _locked(out):
         remove_stale_temporaries(out)
@@ -158,7 +159,7 @@ def scan(
         from logforensics.batch_index import render_index
 
         by_incident = {rows[slug]["incident"]: sigs for slug, sigs in signatures.items()}
-        write_text_atomic(out / "index.html", render_index(frame, by_incident, dt.datetime.now(dt.UTC), report))
+        write_atomic(out / "index.html", render_index(frame, by_incident, dt.datetime.now(dt.UTC), report))
     if progress:
         progress.finish(report)
     return report
@@ -189,7 +190,7 @@ def _persist(out: Path, outcome: Outcome, marker: dict[str, Any] | None) -> tupl
         if text is None:
             (folder / name).unlink(missing_ok=True)  # no stale report beside an error row
         else:
-            write_text_atomic(folder / name, text)
+            write_atomic(folder / name, text)
     if outcome.cacheable and outcome.key is not None:
         write_marker(out, task.slug, outcome.key, outcome.row, outcome.signatures)
     return dict(outcome.row), list(outcome.signatures)

@@ -14,9 +14,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import os
-import tempfile
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
@@ -24,6 +22,7 @@ import polars as pl
 
 from logforensics.model import UTC_MS
 from logforensics.report.json import iso
+from logforensics.report.output import write_atomic, write_atomic_with
 
 MARKER_VERSION = 1
 MARKER_NAME = "done.json"
@@ -88,35 +87,6 @@ def summary_frame(rows: Iterable[dict[str, Any]]) -> pl.DataFrame:
 # -- atomic files ----------------------------------------------------------------------------------------------------
 
 
-def _umask() -> int:
-    current = os.umask(0o022)
-    os.umask(current)
-    return current
-
-
-def write_atomic_with(target: Path, write: Callable[[Path], None]) -> Path:
-    """Call ``write(tmp)`` for a temporary path beside ``target``, then rename it into place."""
-    target.parent.mkdir(parents=True, exist_ok=True)
-    fd, name = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
-    tmp = Path(name)
-    try:
-        os.fchmod(fd, 0o666 & ~_umask())
-        os.close(fd)
-        write(tmp)
-        tmp.replace(target)
-    except BaseException:
-        tmp.unlink(missing_ok=True)
-        raise
-    return target
-
-
-def write_text_atomic(target: Path, text: str) -> Path:
-    def write(tmp: Path) -> None:
-        tmp.write_text(text, encoding="utf-8", newline="\n")
-
-    return write_atomic_with(target, write)
-
-
 def remove_stale_temporaries(outdir: Path) -> int:
     """Remove the temporary files a killed scan left (``.<name>.<random>.tmp``); returns how many."""
     removed = 0
@@ -131,7 +101,7 @@ def write_summary(outdir: Path, rows: Iterable[dict[str, Any]]) -> pl.DataFrame:
     frame = summary_frame(rows)
     write_atomic_with(outdir / "summary.parquet", lambda tmp: frame.write_parquet(tmp))
     lines = [json.dumps(row_to_json(r), ensure_ascii=False, sort_keys=False) for r in frame.iter_rows(named=True)]
-    write_text_atomic(outdir / "summary.ndjson", "".join(line + "\n" for line in lines))
+    write_atomic(outdir / "summary.ndjson", "".join(line + "\n" for line in lines))
     return frame
 
 
@@ -149,7 +119,7 @@ def write_marker(outdir: Path, slug: str, key: str, row: dict[str, Any], signatu
         "row": row_to_json(row),
         "signatures": [signature_to_json(s) for s in signatures],
     }
-    write_text_atomic(marker_path(outdir, slug), json.dumps(document, ensure_ascii=False, indent=1) + "\n")
+    write_atomic(marker_path(outdir, slug), json.dumps(document, ensure_ascii=False, indent=1) + "\n")
 
 
 def read_marker(outdir: Path, slug: str) -> dict[str, Any] | None:

@@ -174,6 +174,7 @@ def analyze(
     from logforensics.ingest.problems import input_problems
     from logforensics.report.html import write_html
     from logforensics.report.json import write_json
+    from logforensics.report.output import check_output
 
     try:
         limits = Limits(
@@ -184,6 +185,12 @@ def analyze(
             "--max-bytes, --max-total-bytes and --max-members must be positive, --max-ratio greater than 1"
         ) from None
     try:
+        # Where the files go is checked first: not after minutes of analysis.
+        check_output(output, what="-o")
+        if json_path is not None:
+            check_output(json_path, what="--json")
+        if parquet_dir is not None:
+            check_output(parquet_dir, folder=True, what="--parquet")
         analysis = api.analyze(
             paths,
             tz=tz,

@@ -10,7 +10,7 @@ class ExitCode(IntEnum):
     FINDINGS = 1
     """Findings at or above ``--fail-on``."""
     USAGE = 2
-    """Usage, input or catalogue error."""
+    """Usage, input, catalogue or output error."""
 
 
 class LogforensicsError(Exception):
@@ -21,6 +21,10 @@ class LogforensicsError(Exception):
 
 class InputError(LogforensicsError):
     """An input path is missing, unreadable or holds nothing to analyse."""
+
+
+class OutputError(LogforensicsError):
+    """A report, export or output folder cannot be written where the user asked."""
 
 
 class CatalogueError(LogforensicsError):

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import errno
 import json
 import os
 import subprocess
 import sys
 from pathlib import Path
 
+import polars as pl
+import pytest
 from typer.testing import CliRunner
 
 from logforensics.cli import app
@@ -158,3 +161,54 @@ def test_reports_are_written_with_normal_permissions(tmp_path: Path) -> None:
     for path in (html, js):
         assert path.stat().st_mode & 0o777 == 0o666 & ~umask
     assert not list(tmp_path.glob(".*.tmp"))  # no temporary file left behind
+
+
+def test_an_output_that_cannot_be_written_is_refused_before_the_analysis(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    (tmp_path / "logs").mkdir()
+    (tmp_path / "logs" / "taskmanager.log").write_text(TM)
+    a_file = tmp_path / "a-file"
+    a_file.write_text("")
+    analysed: list[object] = []
+    monkeypatch.setattr("logforensics.api.analyze", lambda *a, **k: analysed.append(a))
+    logs = str(tmp_path / "logs")
+    cases = [
+        (["-o", str(a_file / "r.html")], f"-o {a_file / 'r.html'}: cannot make the folder: {a_file} is a file"),
+        (["-o", str(tmp_path)], f"-o {tmp_path}: is a folder; give a file name"),
+        (["-o", "r.html", "--json", str(a_file / "x" / "r.json")], f"{a_file} is a file"),
+        (["-o", "r.html", "--parquet", str(a_file)], f"--parquet {a_file}: is a file, not a folder"),
+    ]
+    for args, message in cases:
+        code, _, err = run("analyze", logs, *args)
+        assert code == 2, args
+        assert message in err
+        assert "internal error" not in err
+    # root may write anywhere: the permission is mocked
+    monkeypatch.setattr("logforensics.report.output._writable", lambda folder: False)
+    code, _, err = run("analyze", logs, "-o", str(tmp_path / "r.html"))
+    assert code == 2
+    assert f"no permission to write in {tmp_path}" in err
+    code, _, err = run("scan", logs, "-o", str(tmp_path / "out"), "--workers", "0")
+    assert code == 2
+    assert f"--output {tmp_path / 'out'}: no permission to write in {tmp_path}" in err
+    assert not analysed
+
+
+def test_a_failure_while_writing_names_the_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    (tmp_path / "taskmanager.log").write_text(TM)
+    html, pq = tmp_path / "out" / "r.html", tmp_path / "pq"
+
+    def full(*args: object, **kwargs: object) -> None:
+        raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+
+    monkeypatch.setattr(Path, "replace", full)
+    code, _, err = run("analyze", str(tmp_path / "taskmanager.log"), "-o", str(html))
+    assert code == 2
+    assert f"{html}: cannot write: No space left on device" in err
+    monkeypatch.undo()
+    monkeypatch.setattr(pl.DataFrame, "write_parquet", full)
+    code, _, err = run("analyze", str(tmp_path / "taskmanager.log"), "-o", str(html), "--parquet", str(pq))
+    assert code == 2
+    assert f"{pq}: cannot write the Parquet files: No space left on device" in err
+    assert not [p for p in tmp_path.rglob("*") if p.name.endswith(".tmp")]  # no temporary file left behind

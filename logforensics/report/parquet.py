@@ -20,8 +20,10 @@ from pathlib import Path
 
 import polars as pl
 
+from logforensics.errors import OutputError
 from logforensics.model import UTC_MS, Analysis
 from logforensics.report.checkpoints import checkpoint_table
+from logforensics.report.output import file_mode
 
 _EVIDENCE_FIELDS: dict[str, pl.DataType] = {
     "source": pl.String(),
@@ -148,29 +150,25 @@ def parquet_tables(analysis: Analysis) -> dict[str, pl.DataFrame]:
     }
 
 
-def _umask() -> int:
-    current = os.umask(0o022)
-    os.umask(current)
-    return current
-
-
 def write_parquet(analysis: Analysis, folder: str | os.PathLike[str]) -> list[Path]:
     """Write every table as ``<folder>/<table>.parquet``; all files appear together or none changes."""
     target = Path(folder)
-    target.mkdir(parents=True, exist_ok=True)
     written: list[tuple[Path, Path]] = []
     try:
+        target.mkdir(parents=True, exist_ok=True)
         for name, frame in parquet_tables(analysis).items():
             fd, tmp_name = tempfile.mkstemp(dir=target, prefix=f".{name}.", suffix=".parquet.tmp")
             os.close(fd)
             tmp = Path(tmp_name)
             written.append((tmp, target / f"{name}.parquet"))
             frame.write_parquet(tmp)
-            tmp.chmod(0o666 & ~_umask())  # mkstemp makes 0600
+            tmp.chmod(file_mode())
         for tmp, final in written:
             tmp.replace(final)
-    except BaseException:
+    except BaseException as exc:
         for tmp, _ in written:
             tmp.unlink(missing_ok=True)
+        if isinstance(exc, OSError):
+            raise OutputError(f"{target}: cannot write the Parquet files: {exc.strerror or exc}") from exc
         raise
     return [final for _, final in written]

@@ -12,6 +12,7 @@ from typer.testing import CliRunner
 
 from logforensics.api import analyze
 from logforensics.cli import app
+from logforensics.errors import OutputError
 from logforensics.model import EVENTS_SCHEMA, GC_EVENTS_SCHEMA, METRICS_SCHEMA
 from logforensics.report import parquet
 from logforensics.report.checkpoints import TABLE_SCHEMA
@@ -86,7 +87,7 @@ def test_a_failed_export_leaves_the_folder_as_it_was(tmp_path: Path, monkeypatch
 
     monkeypatch.setattr(pl.DataFrame, "write_parquet", fail_on_the_fourth)
     changed = make_analysis(findings=())
-    with pytest.raises(OSError, match="disk full"):
+    with pytest.raises(OutputError, match=f"{tmp_path}: cannot write the Parquet files: disk full"):
         write_parquet(changed, tmp_path)
     assert {p.name: p.read_bytes() for p in tmp_path.iterdir()} == before  # no table replaced, no temp file left
 
