@@ -7,6 +7,7 @@ callback so that the CLI (or a batch runner) decides how to show it.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Callable, Sequence
 from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from pathlib import Path
@@ -160,14 +161,32 @@ def _read_trace(parsed: Parsed, catalogue: Catalogue, zone: str | dt.timedelta, 
 def _choose_tz(tz: str | None, gc_offsets: list[dt.timedelta]) -> tuple[str | dt.timedelta, str]:
     """The zone naive Flink timestamps are read in, and how the report names it."""
     if tz:
-        return tz, tz
+        offset = fixed_offset(tz)
+        return (offset, _offset_label(offset)) if offset is not None else (tz, tz)
     if gc_offsets:
-        offset = gc_offsets[0]
-        sign = "-" if offset < dt.timedelta(0) else "+"
-        minutes = abs(int(offset.total_seconds())) // 60
-        label = f"UTC{sign}{minutes // 60:02d}:{minutes % 60:02d} (from the GC log's time decoration)"
-        return offset, label
+        return gc_offsets[0], f"{_offset_label(gc_offsets[0])} (from the GC log's time decoration)"
     return "UTC", "UTC (no zone in the logs; use --tz to change)"
+
+
+def _offset_label(offset: dt.timedelta) -> str:
+    sign = "-" if offset < dt.timedelta(0) else "+"
+    minutes = abs(int(offset.total_seconds())) // 60
+    return f"UTC{sign}{minutes // 60:02d}:{minutes % 60:02d}"
+
+
+_FIXED_OFFSET = re.compile(r"(?:UTC|GMT)?([+-])(\d{1,2})(?::?(\d{2}))?")
+
+
+def fixed_offset(tz: str) -> dt.timedelta | None:
+    """``tz`` as a fixed UTC offset (``+05:30``, ``-0800``, ``UTC+2``), or None when it is no offset (a zone name)."""
+    found = _FIXED_OFFSET.fullmatch(tz.strip())
+    if found is None:
+        return None
+    hours, minutes = int(found[2]), int(found[3] or 0)
+    if hours > 14 or minutes > 59:
+        return None
+    offset = dt.timedelta(hours=hours, minutes=minutes)
+    return -offset if found[1] == "-" else offset
 
 
 def _span(first: dt.datetime | None, last: dt.datetime | None) -> tuple[dt.datetime, dt.datetime] | None:
@@ -184,10 +203,14 @@ def _gc_span(gc: GcParse) -> tuple[dt.datetime, dt.datetime] | None:
 
 
 def validate_tz(tz: str) -> None:
+    if fixed_offset(tz) is not None:
+        return
     try:
         pl.select(pl.lit(dt.datetime(2020, 1, 1)).dt.replace_time_zone(tz))
     except pl.exceptions.PolarsError as exc:
-        raise InputError(f"--tz {tz}: unknown time zone (use an IANA name such as Europe/Berlin, or UTC)") from exc
+        raise InputError(
+            f"--tz {tz}: unknown time zone (use an IANA name such as Europe/Berlin, UTC, or an offset such as +05:30)"
+        ) from exc
 
 
 def analyze(

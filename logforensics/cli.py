@@ -99,7 +99,11 @@ def analyze(
     ] = FailOn.NONE,
     tz: Annotated[
         str | None,
-        typer.Option("--tz", help="Time zone of naive log timestamps (IANA name). Default: the JVM's, else UTC."),
+        typer.Option(
+            "--tz",
+            help="Time zone of naive log timestamps (IANA name, or a UTC offset such as +05:30). Default: the JVM's,"
+            " else UTC.",
+        ),
     ] = None,
     patterns: Annotated[
         list[Path] | None, typer.Option("--patterns", help="A folder with your own signals/ and causes/ (repeatable).")

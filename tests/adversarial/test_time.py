@@ -143,3 +143,22 @@ def test_two_hosts_three_minutes_apart(analyse: Analyse, tmp_path: Path, minutes
     assert "jvm_stall_heartbeat_timeout" in outcome.finding_ids()
     jm = outcome.sources["jobmanager.log"]
     assert jm["first_ts"].startswith("2023-03-14T")
+
+
+@pytest.mark.parametrize(
+    ("tz", "offset"),
+    [("+05:30", (5, 30)), ("-0800", (-8, 0)), ("UTC+2", (2, 0)), ("GMT-03:30", (-3, -30)), (" +00:00 ", (0, 0))],
+)
+def test_a_fixed_offset_is_a_time_zone(tz: str, offset: tuple[int, int], logs: Path, catalogue: Catalogue) -> None:
+    (logs / "taskmanager.log").write_text(received(["14:05:00"]))
+    shift = dt.timedelta(hours=offset[0], minutes=offset[1])
+    assert api.fixed_offset(tz) == shift
+    assert event_times(logs, catalogue, tz=tz) == {1: at("2020-06-01", "14:05:00") - shift}
+    sign = "-" if shift < dt.timedelta(0) else "+"
+    label = f"UTC{sign}{abs(offset[0]):02d}:{abs(offset[1]):02d}"
+    assert api.analyze([logs], tz=tz, catalogue=catalogue).incident.tz_used == label
+
+
+@pytest.mark.parametrize("tz", ["Europe/Berlin", "UTC", "+15:00", "+05:75", "5:30", "+"])
+def test_what_is_no_fixed_offset(tz: str) -> None:
+    assert api.fixed_offset(tz) is None
