@@ -27,15 +27,18 @@ def check_output(path: str | os.PathLike[str], *, folder: bool = False, what: st
     the option in the message (``-o``, ``--json``...)."""
     target = Path(path)
     name = f"{what} {target}" if what else str(target)
-    if folder and target.exists() and not target.is_dir():
-        raise OutputError(f"{name}: is a file, not a folder")
-    if not folder and target.is_dir():
-        raise OutputError(f"{name}: is a folder; give a file name")
-    ancestor = target if folder else target.parent
-    while not ancestor.exists() and ancestor != ancestor.parent:
-        ancestor = ancestor.parent
-    if not ancestor.is_dir():
-        raise OutputError(f"{name}: cannot make the folder: {ancestor} is a file")
+    try:
+        if folder and target.exists() and not target.is_dir():
+            raise OutputError(f"{name}: is a file, not a folder")
+        if not folder and target.is_dir():
+            raise OutputError(f"{name}: is a folder; give a file name")
+        ancestor = target if folder else target.parent
+        while not ancestor.exists() and ancestor != ancestor.parent:
+            ancestor = ancestor.parent
+        if not ancestor.is_dir():
+            raise OutputError(f"{name}: cannot make the folder: {ancestor} is a file")
+    except OSError as exc:  # a folder on the way that cannot be looked into
+        raise OutputError(f"{name}: cannot look at the path: {exc.strerror or exc}") from exc
     if not _writable(ancestor):
         raise OutputError(f"{name}: no permission to write in {ancestor}")
 
@@ -64,8 +67,10 @@ def write_atomic_with(target: Path, write: Callable[[Path], None]) -> Path:
         raise OutputError(f"{target}: cannot write: {exc.strerror or exc}") from exc
     tmp = Path(name)
     try:
-        os.fchmod(fd, file_mode())
-        os.close(fd)
+        try:
+            os.fchmod(fd, file_mode())
+        finally:
+            os.close(fd)
         write(tmp)
         tmp.replace(target)
     except BaseException as exc:
